@@ -1,0 +1,29 @@
+use eclinic_domain::{Quantity, ValidationError};
+
+fn check(input: &str, expect: Result<(&str, u32), ValidationError>) {
+    let got = Quantity::parse(input).map(|q| (q.to_string(), q.scale()));
+    assert_eq!(got.as_ref().map(|(s, scale)| (s.as_str(), *scale)).map_err(Clone::clone), expect, "input {input:?}");
+}
+
+#[test]
+fn precision_is_kept_as_written() {
+    check("2", Ok(("2", 0)));
+    check("2.0", Ok(("2.0", 1)));
+    check("36.60", Ok(("36.60", 2)));
+    check("-0.5", Ok(("-0.5", 1)));
+    check(" 98.6 ", Ok(("98.6", 1)));
+    check("", Err(ValidationError::Decimal));
+    check("1e3", Err(ValidationError::Decimal));
+    check("+5", Err(ValidationError::Decimal));
+    check("1_000", Err(ValidationError::Decimal));
+    check("abc", Err(ValidationError::Decimal));
+    check("NaN", Err(ValidationError::Decimal));
+}
+
+#[test]
+fn equal_only_with_equal_precision() {
+    let q = |s| Quantity::parse(s).expect("test literal is a decimal");
+    assert_ne!(q("2.0"), q("2"));
+    assert_eq!(q("2.0"), q("2.0"));
+    assert_ne!(q("36.6"), q("36.60"));
+}

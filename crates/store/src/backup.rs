@@ -1,0 +1,194 @@
+//! Whole-store copies: encrypted backups, restore, rekey, the recovery key, and a digest of every row.
+//!
+//! All of them go through SQLCipher's `sqlcipher_export` into a new file, and replace the live database only
+//! by one atomic rename, so a crash at any point leaves either the old or the new file, never a mix.
+
+use crate::auth::Session;
+use crate::db;
+use crate::error::{KeyError, StoreError};
+use crate::key::{DbKey, KeySlot, KeyStore};
+use crate::store::{StoragePaths, Store};
+use eclinic_domain::{Role, Timestamp};
+use sha2::{Digest, Sha256};
+use sqlx::{Connection, Row};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The tables whose rows make up a store's content.
+const TABLES: [&str; 6] = ["store_meta", "users", "patients", "observations", "revisions", "audit_log"];
+
+/// Which key encrypts a backup file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupKey {
+    /// The store's own key: restoring needs only the keyring (or the recovery key).
+    SameAsStore,
+    /// A fresh key, returned to the caller to keep apart from the backup (e.g. for off-site copies).
+    New,
+}
+
+fn temp_sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+impl Store {
+    /// Writes an encrypted copy of the whole store to `target` (which must not exist and must be outside the
+    /// data directory). Returns the backup's key when a new one was made.
+    pub async fn create_backup(
+        &self,
+        session: &Session,
+        target: &Path,
+        key: BackupKey,
+        now: Timestamp,
+    ) -> Result<Option<DbKey>, StoreError> {
+        session.require(Role::Admin)?;
+        let target = std::path::absolute(target).map_err(StoreError::io("backup"))?;
+        if target.starts_with(&self.paths.dir) {
+            return Err(StoreError::BackupInsideDataDir);
+        }
+        if target.exists() {
+            return Err(StoreError::Io {
+                op: "backup",
+                source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the backup file already exists"),
+            });
+        }
+        let (backup_key, fresh) = match key {
+            BackupKey::SameAsStore => (self.current_key()?, false),
+            BackupKey::New => (DbKey::generate()?, true),
+        };
+        let partial = temp_sibling(&target, ".partial");
+        let _ = std::fs::remove_file(&partial);
+        let mut conn = self.pool.acquire().await.map_err(StoreError::db("backup"))?;
+        db::export(&mut conn, &partial, &backup_key).await?;
+        drop(conn);
+        std::fs::rename(&partial, &target).map_err(StoreError::io("backup"))?;
+        if let Some(parent) = target.parent() {
+            db::sync_dir(parent)?;
+        }
+        self.transact(now, async |txn| txn.audit(Some(session.user()), "backup.create", None).await).await?;
+        Ok(fresh.then_some(backup_key))
+    }
+
+    /// Replaces the store's content with a backup's. The backup is checked (key and integrity) before
+    /// anything changes; the replaced database is kept beside the new one as `records.db.replaced-<ms>`.
+    pub async fn restore_backup(
+        self,
+        session: &Session,
+        backup: &Path,
+        backup_key: Option<DbKey>,
+        now: Timestamp,
+    ) -> Result<Store, StoreError> {
+        session.require(Role::Admin)?;
+        let store_key = self.current_key()?;
+        let backup_key = backup_key.unwrap_or_else(|| store_key.clone());
+        let mut source = db::probe(backup, &backup_key).await?;
+        let check: String = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_one(&mut source)
+            .await
+            .map_err(StoreError::db("check backup"))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt { detail: format!("backup quick_check: {check}") });
+        }
+        let staged = self.paths.sidecar(".restoring");
+        let _ = std::fs::remove_file(&staged);
+        db::export(&mut source, &staged, &store_key).await?;
+        drop(source);
+        let keep = self.paths.sidecar(&format!(".replaced-{}", now.unix_ms()));
+        std::fs::copy(&self.paths.db, &keep).map_err(StoreError::io("keep replaced database"))?;
+        let store = self.replace_database(&staged, &store_key).await?;
+        store.transact(now, async |txn| txn.audit(Some(session.user()), "backup.restore", None).await).await?;
+        Ok(store)
+    }
+
+    /// Re-encrypts the store with a new random key. The new key is kept in the keyring's pending slot before
+    /// the file changes, so an interruption at any point leaves a store that opens with exactly one of the
+    /// two keys (see [`Store::open`]).
+    pub async fn rekey(self, session: &Session, now: Timestamp) -> Result<Store, StoreError> {
+        session.require(Role::Admin)?;
+        let new_key = DbKey::generate()?;
+        self.keys.save(&self.paths.dir, KeySlot::Pending, &new_key)?;
+        let staged = self.paths.sidecar(".rekeying");
+        let _ = std::fs::remove_file(&staged);
+        let mut conn = self.pool.acquire().await.map_err(StoreError::db("rekey"))?;
+        db::export(&mut conn, &staged, &new_key).await?;
+        drop(conn);
+        let (dir, keys) = (self.paths.dir.clone(), Arc::clone(&self.keys));
+        let store = self.replace_database(&staged, &new_key).await?;
+        keys.save(&dir, KeySlot::Current, &new_key)?;
+        keys.delete(&dir, KeySlot::Pending)?;
+        store.transact(now, async |txn| txn.audit(Some(session.user()), "key.rotate", None).await).await?;
+        Ok(store)
+    }
+
+    /// Closes the store, moves `staged` over the database file in one rename and reopens with `key`.
+    async fn replace_database(self, staged: &Path, key: &DbKey) -> Result<Store, StoreError> {
+        self.checkpoint_and_close().await?;
+        let Store { paths, keys, .. } = self;
+        // After a TRUNCATE checkpoint and the last close the WAL holds nothing; remove the companions so they
+        // can never be applied to the new file.
+        for companion in [paths.sidecar("-wal"), paths.sidecar("-shm")] {
+            match std::fs::remove_file(&companion) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io("replace database")(e)),
+            }
+        }
+        std::fs::rename(staged, &paths.db).map_err(StoreError::io("replace database"))?;
+        db::sync_dir(&paths.dir)?;
+        let pool = db::open(&paths.db, key).await?;
+        Store::from_pool(pool, paths, keys).await
+    }
+
+    fn current_key(&self) -> Result<DbKey, StoreError> {
+        Ok(self.keys.load(&self.paths.dir, KeySlot::Current)?.ok_or(KeyError::KeyMissing)?)
+    }
+
+    /// The store's key in recovery form, for an admin to keep offline. Audited.
+    pub async fn export_recovery_key(&self, session: &Session, now: Timestamp) -> Result<DbKey, StoreError> {
+        session.require(Role::Admin)?;
+        let key = self.current_key()?;
+        self.transact(now, async |txn| txn.audit(Some(session.user()), "key.export-recovery", None).await).await?;
+        Ok(key)
+    }
+
+    /// Puts a recovery key back into the key store after checking that it opens the store in `dir` (for a
+    /// reinstalled OS or a lost keyring). A key that does not open the store is refused and nothing changes.
+    pub async fn import_recovery_key(dir: &Path, keys: &dyn KeyStore, key: &DbKey) -> Result<(), StoreError> {
+        let paths = StoragePaths::resolve(dir)?;
+        if !paths.db.exists() {
+            return Err(StoreError::NotInitialised);
+        }
+        db::probe(&paths.db, key).await?.close().await.map_err(StoreError::db("import recovery key"))?;
+        keys.save(&paths.dir, KeySlot::Current, key)?;
+        keys.delete(&paths.dir, KeySlot::Pending)?;
+        Ok(())
+    }
+
+    /// SHA-256 over every row of every table, in a fixed order: equal digests mean equal content.
+    pub async fn content_digest(&self) -> Result<String, StoreError> {
+        let mut hasher = Sha256::new();
+        let mut conn = self.pool.acquire().await.map_err(StoreError::db("digest"))?;
+        for table in TABLES {
+            hasher.update(table.as_bytes());
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table} ORDER BY rowid")))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(StoreError::db("digest"))?;
+            for row in rows {
+                for i in 0..row.len() {
+                    let cell: Option<Vec<u8>> = row.try_get_unchecked(i).map_err(StoreError::db("digest"))?;
+                    match cell {
+                        Some(bytes) => {
+                            hasher.update([1]);
+                            hasher.update((bytes.len() as u64).to_le_bytes());
+                            hasher.update(&bytes);
+                        }
+                        None => hasher.update([0]),
+                    }
+                }
+            }
+        }
+        Ok(hex::encode(hasher.finalize()))
+    }
+}

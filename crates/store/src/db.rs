@@ -1,0 +1,112 @@
+//! Opening a SQLCipher database: key handling, the checks that make a wrong key or a damaged file a typed
+//! error, and the pragmas that make clinical writes durable.
+
+use crate::error::{NOTADB, StoreError, sqlite_code};
+use crate::key::DbKey;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
+use std::path::Path;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Options every connection to a store file shares: the raw key first, SQLCipher's stderr logging off
+/// (it would print HMAC failures), no statement logging (the key pragma is a statement).
+fn base_options(path: &Path, key: &DbKey) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .pragma("key", format!("\"{}\"", key.sqlcipher_raw().as_str()))
+        .pragma("cipher_log_level", "NONE")
+        .pragma("temp_store", "MEMORY")
+        .disable_statement_logging()
+}
+
+/// Connects without changing anything in the file and proves that the key opens it.
+///
+/// SQLCipher accepts any key at connect and fails at the first read of page 1, so a check query runs here.
+/// When it fails, the per-page HMACs tell a wrong key (no page verifies) from a damaged file (some do).
+pub(crate) async fn probe(path: &Path, key: &DbKey) -> Result<SqliteConnection, StoreError> {
+    let mut conn = base_options(path, key)
+        .read_only(true)
+        .connect()
+        .await
+        .map_err(StoreError::db("open"))?;
+    let version: Option<String> = sqlx::query_scalar("PRAGMA cipher_version")
+        .fetch_optional(&mut conn)
+        .await
+        .map_err(StoreError::db("open"))?;
+    if version.unwrap_or_default().is_empty() {
+        return Err(StoreError::NotEncrypted);
+    }
+    match sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_schema").fetch_one(&mut conn).await {
+        Ok(_) => Ok(conn),
+        Err(e) if sqlite_code(&e) == Some(NOTADB) => Err(diagnose_unreadable(&mut conn).await),
+        Err(e) => Err(StoreError::db("open")(e)),
+    }
+}
+
+/// Page 1 did not decrypt. If any page's HMAC verifies with this key, the key is right and the file is
+/// damaged; if none does, the key is wrong.
+async fn diagnose_unreadable(conn: &mut SqliteConnection) -> StoreError {
+    let failures: Vec<String> = match sqlx::query_scalar("PRAGMA cipher_integrity_check").fetch_all(&mut *conn).await {
+        Ok(rows) => rows,
+        Err(_) => return StoreError::WrongKey,
+    };
+    let pages: Option<i64> = sqlx::query_scalar("PRAGMA page_count").fetch_one(&mut *conn).await.ok();
+    let failed_pages = failures.iter().filter(|f| f.contains("HMAC")).count();
+    let file_pages = pages.and_then(|p| usize::try_from(p).ok()).unwrap_or(0);
+    if failed_pages > 0 && file_pages > failed_pages {
+        StoreError::Corrupt { detail: format!("{failed_pages} of {file_pages} pages fail their HMAC") }
+    } else {
+        StoreError::WrongKey
+    }
+}
+
+/// Creates a new encrypted database file and applies the schema.
+pub(crate) async fn create(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreError> {
+    let pool = pool(base_options(path, key).create_if_missing(true)).await?;
+    MIGRATOR.run(&pool).await.map_err(|e| StoreError::Database { op: "migrate", message: e.to_string() })?;
+    Ok(pool)
+}
+
+/// Opens an existing store file: probe first (typed errors, file untouched), then the pool and migrations.
+pub(crate) async fn open(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreError> {
+    probe(path, key).await?.close().await.map_err(StoreError::db("open"))?;
+    let pool = pool(base_options(path, key)).await?;
+    MIGRATOR.run(&pool).await.map_err(|e| StoreError::Database { op: "migrate", message: e.to_string() })?;
+    Ok(pool)
+}
+
+/// WAL with `synchronous=FULL`: a commit that returned survives power loss, not only a process crash.
+async fn pool(options: SqliteConnectOptions) -> Result<SqlitePool, StoreError> {
+    let options = options.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full);
+    SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(StoreError::db("open"))
+}
+
+/// Copies the whole database into a new encrypted file with `key` (SQLCipher's `sqlcipher_export`), then
+/// syncs it to disk. The target must not exist.
+pub(crate) async fn export(conn: &mut SqliteConnection, target: &Path, key: &DbKey) -> Result<(), StoreError> {
+    let target_text = target.to_str().ok_or(StoreError::Io {
+        op: "export",
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path is not UTF-8"),
+    })?;
+    sqlx::query("ATTACH DATABASE ?1 AS export KEY ?2")
+        .bind(target_text)
+        .bind(key.sqlcipher_raw().as_str())
+        .execute(&mut *conn)
+        .await
+        .map_err(StoreError::db("export"))?;
+    let exported = sqlx::query("SELECT sqlcipher_export('export')").execute(&mut *conn).await;
+    let detached = sqlx::query("DETACH DATABASE export").execute(&mut *conn).await;
+    exported.map_err(StoreError::db("export"))?;
+    detached.map_err(StoreError::db("export"))?;
+    sync_file(target)
+}
+
+pub(crate) fn sync_file(path: &Path) -> Result<(), StoreError> {
+    std::fs::File::open(path).and_then(|f| f.sync_all()).map_err(StoreError::io("sync"))
+}
+
+/// Makes a rename in `dir` durable.
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    std::fs::File::open(dir).and_then(|f| f.sync_all()).map_err(StoreError::io("sync directory"))
+}

@@ -1,0 +1,196 @@
+//! The stored form of each record type. One struct per type serves both as the table row (`FromRow`) and as
+//! the revision content (serde JSON), so the history always holds exactly what the table held.
+
+use crate::error::StoreError;
+use eclinic_domain::{
+    Birth, Cnic, LoincCode, Observation, ObservationFlags, ObservationSource, ObservationStatus, OptionalText,
+    Patient, PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp, UcumUnit, User, Username,
+};
+use serde::{Deserialize, Serialize};
+use time::Date;
+use time::macros::format_description;
+
+fn bad(what: &'static str) -> impl Fn(eclinic_domain::ValidationError) -> StoreError {
+    move |_| StoreError::BadRecord { what }
+}
+
+fn parse_id<T: std::str::FromStr>(text: &str, what: &'static str) -> Result<T, StoreError> {
+    text.parse().map_err(|_| StoreError::BadRecord { what })
+}
+
+const DATE: &[time::format_description::BorrowedFormatItem<'static>] = format_description!("[year]-[month]-[day]");
+
+pub(crate) fn format_date(date: Date) -> String {
+    // Invariant: DATE has only numeric components, which format for every Date.
+    date.format(DATE).expect("numeric date format never fails")
+}
+
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
+    Date::parse(text, DATE).ok()
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
+pub(crate) struct UserRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub pmdc: Option<String>,
+    pub active: bool,
+}
+
+impl From<&User> for UserRow {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            username: u.username.as_str().to_owned(),
+            display_name: u.display_name.to_string(),
+            role: u.role.code().to_owned(),
+            pmdc: u.pmdc.as_ref().map(|p| p.as_str().to_owned()),
+            active: u.active,
+        }
+    }
+}
+
+impl UserRow {
+    pub fn into_user(self) -> Result<User, StoreError> {
+        let what = "user";
+        Ok(User {
+            id: parse_id(&self.id, what)?,
+            username: Username::parse(&self.username).map_err(bad(what))?,
+            display_name: RequiredText::parse("name", &self.display_name, User::NAME_MAX).map_err(bad(what))?,
+            role: Role::from_code(&self.role).map_err(bad(what))?,
+            pmdc: self.pmdc.as_deref().map(PmdcNumber::parse).transpose().map_err(bad(what))?,
+            active: self.active,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
+pub(crate) struct PatientRow {
+    pub id: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: Option<String>,
+    pub stated_age: Option<i64>,
+    pub stated_on: Option<String>,
+    pub phone: Option<String>,
+    pub village: Option<String>,
+    pub address: Option<String>,
+    pub cnic: Option<String>,
+}
+
+impl From<&Patient> for PatientRow {
+    fn from(p: &Patient) -> Self {
+        let (birth_date, stated_age, stated_on) = match p.birth {
+            Birth::Date(d) => (Some(format_date(d)), None, None),
+            Birth::StatedAge { years, stated_on } => (None, Some(i64::from(years)), Some(format_date(stated_on))),
+        };
+        Self {
+            id: p.id.to_string(),
+            name: p.name.to_string(),
+            sex: p.sex.code().to_owned(),
+            birth_date,
+            stated_age,
+            stated_on,
+            phone: p.phone.as_ref().map(|ph| ph.as_str().to_owned()),
+            village: p.village.as_deref().map(str::to_owned),
+            address: p.address.as_deref().map(str::to_owned),
+            cnic: p.cnic.map(|c| c.to_string()),
+        }
+    }
+}
+
+impl PatientRow {
+    pub fn into_patient(self) -> Result<Patient, StoreError> {
+        let what = "patient";
+        let date = |text: Option<&str>| text.and_then(parse_date).ok_or(StoreError::BadRecord { what });
+        let birth = match (self.birth_date.as_deref(), self.stated_age) {
+            (Some(d), None) => Birth::Date(date(Some(d))?),
+            (None, Some(years)) => Birth::StatedAge {
+                years: u8::try_from(years).map_err(|_| StoreError::BadRecord { what })?,
+                stated_on: date(self.stated_on.as_deref())?,
+            },
+            _ => return Err(StoreError::BadRecord { what }),
+        };
+        Ok(Patient {
+            id: parse_id(&self.id, what)?,
+            name: RequiredText::parse("name", &self.name, Patient::NAME_MAX).map_err(bad(what))?,
+            sex: Sex::from_code(&self.sex).map_err(bad(what))?,
+            birth,
+            phone: self.phone.as_deref().map(PhoneNumber::parse).transpose().map_err(bad(what))?,
+            village: OptionalText::parse("village", self.village.as_deref(), Patient::PLACE_MAX).map_err(bad(what))?,
+            address: OptionalText::parse("address", self.address.as_deref(), Patient::PLACE_MAX).map_err(bad(what))?,
+            cnic: self.cnic.as_deref().map(Cnic::parse).transpose().map_err(bad(what))?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
+pub(crate) struct ObservationRow {
+    pub id: String,
+    pub patient_id: String,
+    pub encounter_id: Option<String>,
+    pub loinc: String,
+    pub unit: String,
+    /// Text, so the written precision survives storage: `2.0` stays `2.0`.
+    pub value: String,
+    pub effective_at: i64,
+    pub status: String,
+    pub flags: i64,
+    pub source_user: Option<String>,
+    pub source_model: Option<String>,
+    pub source_serial: Option<String>,
+}
+
+impl From<&Observation> for ObservationRow {
+    fn from(o: &Observation) -> Self {
+        let (source_user, source_model, source_serial) = match &o.source {
+            ObservationSource::Manual { entered_by } => (Some(entered_by.to_string()), None, None),
+            ObservationSource::Device { model, serial } => {
+                (None, Some(model.to_string()), serial.as_ref().map(ToString::to_string))
+            }
+        };
+        Self {
+            id: o.id.to_string(),
+            patient_id: o.patient.to_string(),
+            encounter_id: o.encounter.map(|e| e.to_string()),
+            loinc: o.code.as_str().to_owned(),
+            unit: o.unit.as_str().to_owned(),
+            value: o.value.to_string(),
+            effective_at: o.effective_at.unix_ms(),
+            status: o.status.code().to_owned(),
+            flags: i64::from(o.flags.bits()),
+            source_user,
+            source_model,
+            source_serial,
+        }
+    }
+}
+
+impl ObservationRow {
+    pub fn into_observation(self) -> Result<Observation, StoreError> {
+        let what = "observation";
+        let text = |t: &str| RequiredText::parse("device", t, 200).map_err(bad(what));
+        let source = match (self.source_user.as_deref(), self.source_model.as_deref()) {
+            (Some(user), None) => ObservationSource::Manual { entered_by: parse_id(user, what)? },
+            (None, Some(model)) => ObservationSource::Device {
+                model: text(model)?,
+                serial: self.source_serial.as_deref().map(text).transpose()?,
+            },
+            _ => return Err(StoreError::BadRecord { what }),
+        };
+        Ok(Observation {
+            id: parse_id(&self.id, what)?,
+            patient: parse_id(&self.patient_id, what)?,
+            encounter: self.encounter_id.as_deref().map(|e| parse_id(e, what)).transpose()?,
+            code: LoincCode::parse(&self.loinc).map_err(bad(what))?,
+            unit: UcumUnit::parse(&self.unit).map_err(bad(what))?,
+            value: Quantity::parse(&self.value).map_err(bad(what))?,
+            effective_at: Timestamp::from_unix_ms(self.effective_at),
+            status: ObservationStatus::from_code(&self.status).map_err(bad(what))?,
+            flags: ObservationFlags::from_bits(u32::try_from(self.flags).map_err(|_| StoreError::BadRecord { what })?),
+            source,
+        })
+    }
+}
