@@ -26,6 +26,12 @@ pub enum BackupKey {
     New,
 }
 
+/// A backup checked and copied next to the database, ready for [`Store::apply_restore`].
+#[derive(Debug)]
+pub struct StagedRestore {
+    staged: PathBuf,
+}
+
 fn temp_sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
@@ -70,19 +76,21 @@ impl Store {
         Ok(fresh.then_some(backup_key))
     }
 
-    /// Replaces the store's content with a backup's. The backup is checked (key and integrity) before
-    /// anything changes; the replaced database is kept beside the new one as `records.db.replaced-<ms>`.
-    pub async fn restore_backup(
-        self,
+    /// First half of a restore: checks the backup (key and integrity) and stages a copy encrypted with this
+    /// store's key. Nothing in the store changes; a wrong key or a damaged backup is refused here.
+    pub async fn stage_restore(
+        &self,
         session: &Session,
         backup: &Path,
         backup_key: Option<DbKey>,
-        now: Timestamp,
-    ) -> Result<Store, StoreError> {
+    ) -> Result<StagedRestore, StoreError> {
         session.require(Role::Admin)?;
         let store_key = self.current_key()?;
         let backup_key = backup_key.unwrap_or_else(|| store_key.clone());
-        let mut source = db::probe(backup, &backup_key).await?;
+        if !backup.is_file() {
+            return Err(StoreError::NotFound { what: "backup file" });
+        }
+        let mut source = db::probe(backup, &backup_key, db::Access::ReadWrite).await?;
         let check: String = sqlx::query_scalar("PRAGMA quick_check")
             .fetch_one(&mut source)
             .await
@@ -93,10 +101,17 @@ impl Store {
         let staged = self.paths.sidecar(".restoring");
         let _ = std::fs::remove_file(&staged);
         db::export(&mut source, &staged, &store_key).await?;
-        drop(source);
+        Ok(StagedRestore { staged })
+    }
+
+    /// Second half of a restore: swaps the staged copy in. The replaced database is kept beside the new one
+    /// as `records.db.replaced-<ms>`.
+    pub async fn apply_restore(self, session: &Session, staged: StagedRestore, now: Timestamp) -> Result<Store, StoreError> {
+        session.require(Role::Admin)?;
+        let store_key = self.current_key()?;
         let keep = self.paths.sidecar(&format!(".replaced-{}", now.unix_ms()));
         std::fs::copy(&self.paths.db, &keep).map_err(StoreError::io("keep replaced database"))?;
-        let store = self.replace_database(&staged, &store_key).await?;
+        let store = self.replace_database(&staged.staged, &store_key).await?;
         store.transact(now, async |txn| txn.audit(Some(session.user()), "backup.restore", None).await).await?;
         Ok(store)
     }
@@ -159,18 +174,18 @@ impl Store {
         if !paths.db.exists() {
             return Err(StoreError::NotInitialised);
         }
-        db::probe(&paths.db, key).await?.close().await.map_err(StoreError::db("import recovery key"))?;
+        db::probe(&paths.db, key, db::Access::ReadOnly).await?.close().await.map_err(StoreError::db("import recovery key"))?;
         keys.save(&paths.dir, KeySlot::Current, key)?;
         keys.delete(&paths.dir, KeySlot::Pending)?;
         Ok(())
     }
 
-    /// SHA-256 over every row of every table, in a fixed order: equal digests mean equal content.
-    pub async fn content_digest(&self) -> Result<String, StoreError> {
-        let mut hasher = Sha256::new();
+    /// A SHA-256 per table over every row, in a fixed order: equal digests mean equal content.
+    pub async fn table_digests(&self) -> Result<Vec<(&'static str, String)>, StoreError> {
         let mut conn = self.pool.acquire().await.map_err(StoreError::db("digest"))?;
+        let mut digests = Vec::with_capacity(TABLES.len());
         for table in TABLES {
-            hasher.update(table.as_bytes());
+            let mut hasher = Sha256::new();
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table} ORDER BY rowid")))
                 .fetch_all(&mut *conn)
                 .await
@@ -188,7 +203,8 @@ impl Store {
                     }
                 }
             }
+            digests.push((table, hex::encode(hasher.finalize())));
         }
-        Ok(hex::encode(hasher.finalize()))
+        Ok(digests)
     }
 }

@@ -7,6 +7,17 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
 use std::path::Path;
 
+/// SQLCipher 4's default page size, which every store uses.
+const PAGE_SIZE: u64 = 4096;
+
+/// How a probe opens the file: read-only for a live store (nothing may change before the key is proven),
+/// read-write for an existing backup that is about to be exported from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    ReadOnly,
+    ReadWrite,
+}
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Options every connection to a store file shares: the raw key first, SQLCipher's stderr logging off
@@ -24,9 +35,11 @@ fn base_options(path: &Path, key: &DbKey) -> SqliteConnectOptions {
 ///
 /// SQLCipher accepts any key at connect and fails at the first read of page 1, so a check query runs here.
 /// When it fails, the per-page HMACs tell a wrong key (no page verifies) from a damaged file (some do).
-pub(crate) async fn probe(path: &Path, key: &DbKey) -> Result<SqliteConnection, StoreError> {
+pub(crate) async fn probe(path: &Path, key: &DbKey, access: Access) -> Result<SqliteConnection, StoreError> {
     let mut conn = base_options(path, key)
-        .read_only(true)
+        .read_only(access == Access::ReadOnly)
+        // ATTACH inherits the open flags: exporting needs CREATE for the target file.
+        .create_if_missing(access == Access::ReadWrite)
         .connect()
         .await
         .map_err(StoreError::db("open"))?;
@@ -39,21 +52,21 @@ pub(crate) async fn probe(path: &Path, key: &DbKey) -> Result<SqliteConnection, 
     }
     match sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_schema").fetch_one(&mut conn).await {
         Ok(_) => Ok(conn),
-        Err(e) if sqlite_code(&e) == Some(NOTADB) => Err(diagnose_unreadable(&mut conn).await),
+        Err(e) if sqlite_code(&e) == Some(NOTADB) => Err(diagnose_unreadable(&mut conn, path).await),
         Err(e) => Err(StoreError::db("open")(e)),
     }
 }
 
 /// Page 1 did not decrypt. If any page's HMAC verifies with this key, the key is right and the file is
 /// damaged; if none does, the key is wrong.
-async fn diagnose_unreadable(conn: &mut SqliteConnection) -> StoreError {
+async fn diagnose_unreadable(conn: &mut SqliteConnection, path: &Path) -> StoreError {
     let failures: Vec<String> = match sqlx::query_scalar("PRAGMA cipher_integrity_check").fetch_all(&mut *conn).await {
         Ok(rows) => rows,
         Err(_) => return StoreError::WrongKey,
     };
-    let pages: Option<i64> = sqlx::query_scalar("PRAGMA page_count").fetch_one(&mut *conn).await.ok();
+    let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let file_pages = usize::try_from(file_len / PAGE_SIZE).unwrap_or(usize::MAX);
     let failed_pages = failures.iter().filter(|f| f.contains("HMAC")).count();
-    let file_pages = pages.and_then(|p| usize::try_from(p).ok()).unwrap_or(0);
     if failed_pages > 0 && file_pages > failed_pages {
         StoreError::Corrupt { detail: format!("{failed_pages} of {file_pages} pages fail their HMAC") }
     } else {
@@ -64,15 +77,15 @@ async fn diagnose_unreadable(conn: &mut SqliteConnection) -> StoreError {
 /// Creates a new encrypted database file and applies the schema.
 pub(crate) async fn create(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreError> {
     let pool = pool(base_options(path, key).create_if_missing(true)).await?;
-    MIGRATOR.run(&pool).await.map_err(|e| StoreError::Database { op: "migrate", message: e.to_string() })?;
+    MIGRATOR.run(&pool).await.map_err(migrate_error)?;
     Ok(pool)
 }
 
 /// Opens an existing store file: probe first (typed errors, file untouched), then the pool and migrations.
 pub(crate) async fn open(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreError> {
-    probe(path, key).await?.close().await.map_err(StoreError::db("open"))?;
+    probe(path, key, Access::ReadOnly).await?.close().await.map_err(StoreError::db("open"))?;
     let pool = pool(base_options(path, key)).await?;
-    MIGRATOR.run(&pool).await.map_err(|e| StoreError::Database { op: "migrate", message: e.to_string() })?;
+    MIGRATOR.run(&pool).await.map_err(migrate_error)?;
     Ok(pool)
 }
 
@@ -109,4 +122,11 @@ pub(crate) fn sync_file(path: &Path) -> Result<(), StoreError> {
 /// Makes a rename in `dir` durable.
 pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     std::fs::File::open(dir).and_then(|f| f.sync_all()).map_err(StoreError::io("sync directory"))
+}
+
+fn migrate_error(err: sqlx::migrate::MigrateError) -> StoreError {
+    match err {
+        sqlx::migrate::MigrateError::Execute(e) => StoreError::db("migrate")(e),
+        other => StoreError::Database { op: "migrate", message: other.to_string() },
+    }
 }
