@@ -76,7 +76,7 @@ async fn diagnose_unreadable(conn: &mut SqliteConnection, path: &Path) -> StoreE
 
 /// Creates a new encrypted database file and applies the schema.
 pub(crate) async fn create(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreError> {
-    let pool = pool(base_options(path, key).create_if_missing(true)).await?;
+    let pool = pool(base_options(path, key)).await?;
     MIGRATOR.run(&pool).await.map_err(migrate_error)?;
     Ok(pool)
 }
@@ -90,8 +90,11 @@ pub(crate) async fn open(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreEr
 }
 
 /// WAL with `synchronous=FULL`: a commit that returned survives power loss, not only a process crash.
+/// The CREATE flag is for `ATTACH` (backups and rekey export into new files); the store file itself was
+/// created or proven to exist before.
 async fn pool(options: SqliteConnectOptions) -> Result<SqlitePool, StoreError> {
-    let options = options.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full);
+    let options =
+        options.create_if_missing(true).journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full);
     SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(StoreError::db("open"))
 }
 

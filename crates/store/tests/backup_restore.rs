@@ -20,7 +20,7 @@ async fn record_digests(store: &Store) -> Vec<(&'static str, String)> {
 #[tokio::test]
 async fn backup_then_restore_gives_identical_row_hashes() {
     for key in [BackupKey::SameAsStore, BackupKey::New] {
-        let f = populated().await;
+        let f = populated().await.reopened().await;
         let outside = tempfile::tempdir().unwrap();
         let file = outside.path().join("kiosk.backup");
         let records_at_backup = record_digests(&f.store).await;

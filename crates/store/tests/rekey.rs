@@ -7,6 +7,7 @@ use support::{Fixture, at, new_patient};
 async fn rekey_replaces_the_key_and_keeps_every_row() {
     let f = Fixture::new().await;
     f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(10)).await.unwrap();
+    let f = f.reopened().await;
     let data = f.data_dir();
     let old_key = f.keys.load(&data, KeySlot::Current).unwrap().unwrap();
     let before: Vec<_> = f.store.table_digests().await.unwrap().into_iter().filter(|(t, _)| *t != "audit_log").collect();

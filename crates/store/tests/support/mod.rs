@@ -61,6 +61,15 @@ impl Fixture {
         self.keys.clone()
     }
 
+    /// Closes and reopens the store, as after a restart of the app.
+    pub async fn reopened(self) -> Self {
+        let Self { dir, keys, store, admin } = self;
+        let data = store.paths().dir.clone();
+        store.close().await.unwrap();
+        let store = Store::open(&data, keys.clone()).await.unwrap();
+        Self { dir, keys, store, admin }
+    }
+
     /// Closes the store and hands back what is needed to reopen it.
     pub async fn close(self) -> (tempfile::TempDir, Arc<MemoryKeyStore>, PathBuf) {
         let data = self.data_dir();

@@ -1,0 +1,170 @@
+//! The command line, as clap parses it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "eclinic", version, about = "Administer an e-clinic record store")]
+pub struct Cli {
+    /// The data directory of the store.
+    #[arg(long, env = "ECLINIC_DATA", global = true, default_value = "eclinic-data")]
+    pub data: PathBuf,
+    /// Machine-readable output: one JSON document on stdout; errors as {"error":{code,message}} on stderr.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Who runs the command. The PIN or password comes from ECLINIC_SECRET or the first line of stdin.
+    #[arg(long = "user", env = "ECLINIC_USER", global = true, default_value = "admin")]
+    pub user: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the store (its key goes into the OS keyring) and its first admin.
+    Init(InitArgs),
+    #[command(subcommand)]
+    User(UserCommand),
+    #[command(subcommand)]
+    Patient(PatientCommand),
+    #[command(subcommand)]
+    Vitals(VitalsCommand),
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    #[command(subcommand)]
+    Backup(BackupCommand),
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The first admin's username; the password comes from ECLINIC_SECRET or stdin.
+    #[arg(long, default_value = "admin")]
+    pub admin: String,
+    #[arg(long, default_value = "Administrator")]
+    pub name: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; their PIN or password comes from ECLINIC_NEW_SECRET or the next line of stdin.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// PMDC registration number (doctors).
+        #[arg(long)]
+        pmdc: Option<String>,
+    },
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    HealthWorker,
+    Doctor,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SexArg {
+    Female,
+    Male,
+    Other,
+    Unknown,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PatientCommand {
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        sex: SexArg,
+        /// Date of birth, YYYY-MM-DD.
+        #[arg(long, conflicts_with = "age", required_unless_present = "age")]
+        dob: Option<String>,
+        /// Age in years when the date of birth is not known.
+        #[arg(long)]
+        age: Option<u32>,
+        #[arg(long)]
+        cnic: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        village: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// List patients, optionally matching a name, CNIC or phone number.
+    List {
+        #[arg(long)]
+        query: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    Show {
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VitalsCommand {
+    /// Record a vital sign typed by hand.
+    Add {
+        #[arg(long)]
+        patient: String,
+        /// heart-rate, respiratory-rate, spo2, temperature, height, weight, bmi, systolic, diastolic,
+        /// head-circumference or glucose.
+        #[arg(long)]
+        kind: String,
+        /// The value as written; its precision is kept (37.0 is not 37).
+        #[arg(long)]
+        value: String,
+        /// UCUM unit; the kind's usual unit when omitted.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    List {
+        #[arg(long)]
+        patient: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the hash chain and name the first broken entry.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Write an encrypted copy of the whole store.
+    Create {
+        file: PathBuf,
+        /// Encrypt with a fresh key (printed once) instead of the store's key.
+        #[arg(long)]
+        new_key: bool,
+    },
+    /// Replace the store's content with a backup's (the replaced database is kept beside it).
+    Restore {
+        file: PathBuf,
+        /// The backup was made with --new-key: read its key (hex) from ECLINIC_BACKUP_KEY or the next line of stdin.
+        #[arg(long)]
+        backup_key: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Print the store key in recovery form (64 hex digits) to keep offline.
+    ExportRecovery,
+    /// Put a recovery key (from ECLINIC_RECOVERY_KEY or stdin) back into the OS keyring.
+    ImportRecovery,
+    /// Re-encrypt the store with a new key.
+    Rotate,
+}

@@ -1,0 +1,221 @@
+//! Each subcommand: parse and validate its arguments into domain values, make one store call, report.
+
+use crate::args::{AuditCommand, BackupCommand, Cli, Command, KeyCommand, PatientCommand, RoleArg, SexArg, UserCommand, VitalsCommand};
+use crate::input::secret;
+use crate::output::{ObservationOut, PatientOut, Report, UserOut};
+use eclinic_domain::{
+    Birth, Cnic, Observation, ObservationFlags, ObservationId, ObservationSource, ObservationStatus, OptionalText,
+    Patient, PatientId, PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp, UcumUnit, User,
+    Username, ValidationError, VitalKind,
+};
+use eclinic_store::{AuditReport, BackupKey, DbKey, KeyStore, NewPatient, NewUser, OsKeyring, PatientQuery, Session, Store, StoreError};
+use std::sync::Arc;
+
+/// A command that did not succeed: a stable code and a message without patient data or secrets.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: String) -> Self {
+        Self { code: "usage", message }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Self { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl From<ValidationError> for Failure {
+    fn from(e: ValidationError) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Timestamp::from_unix_ms(ms)
+}
+
+fn keys() -> Arc<dyn KeyStore> {
+    Arc::new(OsKeyring)
+}
+
+async fn signed_in(cli: &Cli) -> Result<(Store, Session), Failure> {
+    let store = Store::open(&cli.data, keys()).await?;
+    let secret = secret("ECLINIC_SECRET", "the PIN or password")?;
+    let session = store.sign_in(&cli.user, &secret, now()).await?;
+    Ok((store, session))
+}
+
+fn parse_id<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, Failure> {
+    text.parse().map_err(|_| Failure::usage(format!("{what} must be a UUID")))
+}
+
+pub async fn run(cli: Cli) -> Result<Report, Failure> {
+    match &cli.command {
+        Command::Init(init) => {
+            let admin = NewUser {
+                username: Username::parse(&init.admin)?,
+                display_name: RequiredText::parse("name", &init.name, User::NAME_MAX)?,
+                role: Role::Admin,
+                pmdc: None,
+                secret: secret("ECLINIC_SECRET", "the admin password")?,
+            };
+            Role::Admin.credential_kind().check_new_secret(&admin.secret)?;
+            let store = Store::init(&cli.data, keys(), now()).await?;
+            let session = store.bootstrap_admin(admin, now()).await?;
+            let report = Report::Initialised {
+                data_dir: store.paths().dir.display().to_string(),
+                device_id: store.device_id().to_string(),
+                admin: session.username().as_str().to_owned(),
+            };
+            store.close().await?;
+            Ok(report)
+        }
+        Command::Key(KeyCommand::ImportRecovery) => {
+            let text = secret("ECLINIC_RECOVERY_KEY", "the recovery key")?;
+            let key = DbKey::from_recovery_hex(&text).map_err(StoreError::from)?;
+            Store::import_recovery_key(&cli.data, &OsKeyring, &key).await?;
+            Ok(Report::RecoveryKeyImported)
+        }
+        command => {
+            let (store, session) = signed_in(&cli).await?;
+            let (store, report) = run_signed_in(store, &session, command).await?;
+            store.close().await?;
+            Ok(report)
+        }
+    }
+}
+
+async fn run_signed_in(
+    store: Store,
+    session: &Session,
+    command: &Command,
+) -> Result<(Store, Report), Failure> {
+    let report = match command {
+        Command::Init(_) | Command::Key(KeyCommand::ImportRecovery) => {
+            return Err(Failure::usage("this command does not run on an open store".into()));
+        }
+        Command::User(UserCommand::Add { username, name, role, pmdc }) => {
+            let new = NewUser {
+                username: Username::parse(username)?,
+                display_name: RequiredText::parse("name", name, User::NAME_MAX)?,
+                role: role_of(*role),
+                pmdc: pmdc.as_deref().map(PmdcNumber::parse).transpose()?,
+                secret: secret("ECLINIC_NEW_SECRET", "the new user's PIN or password")?,
+            };
+            Report::User(UserOut::from(&store.add_user(session, new, now()).await?))
+        }
+        Command::User(UserCommand::List) => {
+            Report::Users { users: store.list_users(session).await?.iter().map(UserOut::from).collect() }
+        }
+        Command::Patient(PatientCommand::Add { name, sex, dob, age, cnic, phone, village, address }) => {
+            let today = now().date();
+            let birth = match (dob, age) {
+                (Some(d), _) => Birth::date(
+                    time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
+                        .map_err(|_| ValidationError::Date { field: "date of birth" })?,
+                    today,
+                )?,
+                (None, Some(years)) => Birth::stated_age(*years, today)?,
+                (None, None) => return Err(Failure::usage("give --dob or --age".into())),
+            };
+            let new = NewPatient {
+                name: RequiredText::parse("name", name, Patient::NAME_MAX)?,
+                sex: sex_of(*sex),
+                birth,
+                phone: phone.as_deref().map(PhoneNumber::parse).transpose()?,
+                village: OptionalText::parse("village", village.as_deref(), Patient::PLACE_MAX)?,
+                address: OptionalText::parse("address", address.as_deref(), Patient::PLACE_MAX)?,
+                cnic: cnic.as_deref().map(Cnic::parse).transpose()?,
+            };
+            Report::Patient(PatientOut::from(&store.add_patient(session, new, now()).await?))
+        }
+        Command::Patient(PatientCommand::List { query, limit }) => {
+            let query = PatientQuery::parse(query.as_deref().unwrap_or(""));
+            let found = store.search_patients(session, &query, *limit, now()).await?;
+            Report::Patients { patients: found.iter().map(PatientOut::from).collect() }
+        }
+        Command::Patient(PatientCommand::Show { id }) => {
+            let id: PatientId = parse_id(id, "the patient id")?;
+            Report::Patient(PatientOut::from(&store.patient(session, id, now()).await?))
+        }
+        Command::Vitals(VitalsCommand::Add { patient, kind, value, unit }) => {
+            let kind = VitalKind::from_name(kind)?;
+            let at = now();
+            let observation = Observation {
+                id: ObservationId::new(at),
+                patient: parse_id(patient, "the patient id")?,
+                encounter: None,
+                code: kind.loinc(),
+                unit: unit.as_deref().map_or(Ok(kind.default_unit()), UcumUnit::parse)?,
+                value: Quantity::parse(value)?,
+                effective_at: at,
+                status: ObservationStatus::Final,
+                flags: ObservationFlags::default(),
+                source: ObservationSource::Manual { entered_by: session.user() },
+            };
+            Report::Observation(ObservationOut::from(&store.add_observation(session, observation, at).await?))
+        }
+        Command::Vitals(VitalsCommand::List { patient }) => {
+            let observations = store.observations_for(session, parse_id(patient, "the patient id")?, now()).await?;
+            Report::Observations { observations: observations.iter().map(ObservationOut::from).collect() }
+        }
+        Command::Audit(AuditCommand::Verify) => match store.verify_audit(session).await? {
+            AuditReport::Intact { entries } => Report::AuditIntact { entries },
+            AuditReport::Broken { seq, reason } => Report::AuditBroken { first_broken_seq: seq, reason: reason.into() },
+        },
+        Command::Backup(BackupCommand::Create { file, new_key }) => {
+            let choice = if *new_key { BackupKey::New } else { BackupKey::SameAsStore };
+            let key = store.create_backup(session, file, choice, now()).await?;
+            Report::BackupCreated {
+                file: file.display().to_string(),
+                new_key: key.map(|k| k.to_recovery_hex().as_str().to_owned()),
+            }
+        }
+        Command::Backup(BackupCommand::Restore { file, backup_key }) => {
+            let key = if *backup_key {
+                let text = secret("ECLINIC_BACKUP_KEY", "the backup key")?;
+                Some(DbKey::from_recovery_hex(&text).map_err(StoreError::from)?)
+            } else {
+                None
+            };
+            let staged = store.stage_restore(session, file, key).await?;
+            let store = store.apply_restore(session, staged, now()).await?;
+            return Ok((store, Report::Restored { file: file.display().to_string() }));
+        }
+        Command::Key(KeyCommand::ExportRecovery) => {
+            let key = store.export_recovery_key(session, now()).await?;
+            Report::RecoveryKey { recovery_key: key.to_recovery_hex().as_str().to_owned() }
+        }
+        Command::Key(KeyCommand::Rotate) => {
+            let store = store.rekey(session, now()).await?;
+            return Ok((store, Report::KeyRotated));
+        }
+    };
+    Ok((store, report))
+}
+
+fn role_of(role: RoleArg) -> Role {
+    match role {
+        RoleArg::HealthWorker => Role::HealthWorker,
+        RoleArg::Doctor => Role::Doctor,
+        RoleArg::Admin => Role::Admin,
+    }
+}
+
+fn sex_of(sex: SexArg) -> Sex {
+    match sex {
+        SexArg::Female => Sex::Female,
+        SexArg::Male => Sex::Male,
+        SexArg::Other => Sex::Other,
+        SexArg::Unknown => Sex::Unknown,
+    }
+}

@@ -1,0 +1,190 @@
+//! What the CLI prints: a text line per item for people, or one JSON document with `--json`. Only these
+//! boundary types derive `Serialize`; domain types stay plain.
+
+use crate::commands::Failure;
+use eclinic_domain::{Birth, Observation, Patient, User};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Report {
+    Initialised { data_dir: String, device_id: String, admin: String },
+    User(UserOut),
+    Users { users: Vec<UserOut> },
+    Patient(PatientOut),
+    Patients { patients: Vec<PatientOut> },
+    Observation(ObservationOut),
+    Observations { observations: Vec<ObservationOut> },
+    AuditIntact { entries: u64 },
+    AuditBroken { first_broken_seq: i64, reason: String },
+    BackupCreated { file: String, new_key: Option<String> },
+    Restored { file: String },
+    RecoveryKey { recovery_key: String },
+    RecoveryKeyImported,
+    KeyRotated,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserOut {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub role: &'static str,
+    pub pmdc: Option<String>,
+    pub active: bool,
+}
+
+impl From<&User> for UserOut {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            username: u.username.as_str().to_owned(),
+            name: u.display_name.to_string(),
+            role: u.role.code(),
+            pmdc: u.pmdc.as_ref().map(|p| p.as_str().to_owned()),
+            active: u.active,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PatientOut {
+    pub id: String,
+    pub name: String,
+    pub sex: &'static str,
+    pub date_of_birth: Option<String>,
+    pub stated_age: Option<u8>,
+    pub cnic: Option<String>,
+    pub phone: Option<String>,
+    pub village: Option<String>,
+    pub address: Option<String>,
+}
+
+impl From<&Patient> for PatientOut {
+    fn from(p: &Patient) -> Self {
+        let (date_of_birth, stated_age) = match p.birth {
+            Birth::Date(d) => (Some(d.to_string()), None),
+            Birth::StatedAge { years, .. } => (None, Some(years)),
+        };
+        Self {
+            id: p.id.to_string(),
+            name: p.name.to_string(),
+            sex: p.sex.code(),
+            date_of_birth,
+            stated_age,
+            cnic: p.cnic.map(|c| c.to_string()),
+            phone: p.phone.as_ref().map(|ph| ph.as_str().to_owned()),
+            village: p.village.as_deref().map(str::to_owned),
+            address: p.address.as_deref().map(str::to_owned),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ObservationOut {
+    pub id: String,
+    pub patient: String,
+    pub loinc: String,
+    pub kind: Option<&'static str>,
+    /// A string so that JSON keeps the written precision.
+    pub value: String,
+    pub unit: &'static str,
+    pub effective_at_ms: i64,
+    pub status: &'static str,
+    pub flags: Vec<&'static str>,
+}
+
+impl From<&Observation> for ObservationOut {
+    fn from(o: &Observation) -> Self {
+        Self {
+            id: o.id.to_string(),
+            patient: o.patient.to_string(),
+            loinc: o.code.as_str().to_owned(),
+            kind: eclinic_domain::VitalKind::from_loinc(&o.code).map(|k| k.name()),
+            value: o.value.to_string(),
+            unit: o.unit.as_str(),
+            effective_at_ms: o.effective_at.unix_ms(),
+            status: o.status.code(),
+            flags: o.flags.iter().map(|f| f.code()).collect(),
+        }
+    }
+}
+
+fn patient_line(p: &PatientOut) -> String {
+    let born = p.date_of_birth.clone().or_else(|| p.stated_age.map(|a| format!("age {a}"))).unwrap_or_default();
+    let cnic = p.cnic.as_deref().unwrap_or("-");
+    let village = p.village.as_deref().unwrap_or("-");
+    format!("{}  {}  {}  {}  CNIC {}  {}", p.id, p.name, p.sex, born, cnic, village)
+}
+
+fn observation_line(o: &ObservationOut) -> String {
+    let flags = if o.flags.is_empty() { String::new() } else { format!("  [{}]", o.flags.join(", ")) };
+    format!("{}  {}  {} {}  ({}){}", o.id, o.kind.unwrap_or(&o.loinc), o.value, o.unit, o.status, flags)
+}
+
+fn user_line(u: &UserOut) -> String {
+    let pmdc = u.pmdc.as_deref().map(|p| format!("  PMDC {p}")).unwrap_or_default();
+    format!("{}  {}  {}  {}{}", u.id, u.username, u.role, u.name, pmdc)
+}
+
+pub fn print(report: &Report, json: bool) {
+    if json {
+        match serde_json::to_string_pretty(report) {
+            Ok(text) => println!("{text}"),
+            Err(e) => eprintln!("error: cannot encode the output: {e}"),
+        }
+        return;
+    }
+    match report {
+        Report::Initialised { data_dir, device_id, admin } => {
+            println!("store created in {data_dir}\ndevice {device_id}\nadmin user: {admin}");
+            println!("the key is in the OS keyring; run `eclinic key export-recovery` and keep it offline");
+        }
+        Report::User(u) => println!("{}", user_line(u)),
+        Report::Users { users } => users.iter().for_each(|u| println!("{}", user_line(u))),
+        Report::Patient(p) => println!("{}", patient_line(p)),
+        Report::Patients { patients } => {
+            patients.iter().for_each(|p| println!("{}", patient_line(p)));
+            println!("{} patient(s)", patients.len());
+        }
+        Report::Observation(o) => println!("{}", observation_line(o)),
+        Report::Observations { observations } => observations.iter().for_each(|o| println!("{}", observation_line(o))),
+        Report::AuditIntact { entries } => println!("audit chain intact: {entries} entries"),
+        Report::AuditBroken { first_broken_seq, reason } => {
+            println!("audit chain BROKEN at entry {first_broken_seq}: {reason}");
+        }
+        Report::BackupCreated { file, new_key } => {
+            println!("backup written to {file}");
+            if let Some(key) = new_key {
+                println!("backup key (keep it apart from the backup): {key}");
+            }
+        }
+        Report::Restored { file } => println!("restored from {file}"),
+        Report::RecoveryKey { recovery_key } => println!("{recovery_key}"),
+        Report::RecoveryKeyImported => println!("recovery key imported into the OS keyring"),
+        Report::KeyRotated => println!("store re-encrypted with a new key"),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorOut<'a> {
+    error: ErrorBody<'a>,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorBody<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+pub fn print_error(failure: &Failure, json: bool) {
+    if json {
+        let out = ErrorOut { error: ErrorBody { code: failure.code, message: &failure.message } };
+        match serde_json::to_string(&out) {
+            Ok(text) => eprintln!("{text}"),
+            Err(_) => eprintln!("error: {}", failure.message),
+        }
+    } else {
+        eprintln!("error: {}", failure.message);
+    }
+}
