@@ -1,6 +1,8 @@
 //! Each subcommand: parse and validate its arguments into domain values, make one store call, report.
 
-use crate::args::{AuditCommand, BackupCommand, Cli, Command, KeyCommand, PatientCommand, RoleArg, SexArg, UserCommand, VitalsCommand};
+use crate::args::{
+    AuditCommand, BackupCommand, Cli, Command, KeyCommand, PatientCommand, RoleArg, SexArg, UserCommand, VitalsCommand,
+};
 use crate::input::secret;
 use crate::output::{ObservationOut, PatientOut, Report, UserOut};
 use eclinic_domain::{
@@ -8,7 +10,9 @@ use eclinic_domain::{
     Patient, PatientId, PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp, UcumUnit, User,
     Username, ValidationError, VitalKind,
 };
-use eclinic_store::{AuditReport, BackupKey, DbKey, KeyStore, NewPatient, NewUser, OsKeyring, PatientQuery, Session, Store, StoreError};
+use eclinic_store::{
+    AuditReport, BackupKey, DbKey, KeyStore, NewPatient, NewUser, OsKeyring, PatientQuery, Session, Store, StoreError,
+};
 use std::sync::Arc;
 
 /// A command that did not succeed: a stable code and a message without patient data or secrets.
@@ -94,11 +98,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
     }
 }
 
-async fn run_signed_in(
-    store: Store,
-    session: &Session,
-    command: &Command,
-) -> Result<(Store, Report), Failure> {
+async fn run_signed_in(store: Store, session: &Session, command: &Command) -> Result<(Store, Report), Failure> {
     let report = match command {
         Command::Init(_) | Command::Key(KeyCommand::ImportRecovery) => {
             return Err(Failure::usage("this command does not run on an open store".into()));

@@ -22,12 +22,43 @@ fn bad_arguments_give_one_line_and_a_non_zero_exit() {
     check(&data, &["patient", "add", "--name", "X", "--sex", "male", "--dob", "2090-01-01"], 1, "in the future");
     check(&data, &["patient", "add", "--name", "X", "--sex", "male", "--dob", "17/05/1990"], 1, "not a valid date");
     check(&data, &["patient", "add", "--name", " ", "--sex", "male", "--age", "3"], 1, "name is required");
-    check(&data, &["patient", "add", "--name", "X", "--sex", "male", "--age", "3", "--cnic", "12345"], 1, "XXXXX-XXXXXXX-X");
+    check(
+        &data,
+        &["patient", "add", "--name", "X", "--sex", "male", "--age", "3", "--cnic", "12345"],
+        1,
+        "XXXXX-XXXXXXX-X",
+    );
     check(&data, &["patient", "show", "not-a-uuid"], 1, "must be a UUID");
     check(&data, &["patient", "show", "0190f5e4-0000-7000-8000-000000000000"], 1, "patient not found");
-    check(&data, &["vitals", "add", "--patient", "0190f5e4-0000-7000-8000-000000000000", "--kind", "mood", "--value", "1"], 1, "unknown vital");
-    check(&data, &["vitals", "add", "--patient", "0190f5e4-0000-7000-8000-000000000000", "--kind", "spo2", "--value", "9x"], 1, "decimal");
-    check(&data, &["vitals", "add", "--patient", "0190f5e4-0000-7000-8000-000000000000", "--kind", "spo2", "--value", "98", "--unit", "kg"], 1, "does not fit");
+    check(
+        &data,
+        &["vitals", "add", "--patient", "0190f5e4-0000-7000-8000-000000000000", "--kind", "mood", "--value", "1"],
+        1,
+        "unknown vital",
+    );
+    check(
+        &data,
+        &["vitals", "add", "--patient", "0190f5e4-0000-7000-8000-000000000000", "--kind", "spo2", "--value", "9x"],
+        1,
+        "decimal",
+    );
+    check(
+        &data,
+        &[
+            "vitals",
+            "add",
+            "--patient",
+            "0190f5e4-0000-7000-8000-000000000000",
+            "--kind",
+            "spo2",
+            "--value",
+            "98",
+            "--unit",
+            "kg",
+        ],
+        1,
+        "does not fit",
+    );
     check(&data, &["user", "add", "--username", "Bad Name", "--name", "X", "--role", "doctor"], 1, "username");
     check(&data, &["backup", "restore", "/nonexistent/file"], 1, "backup file not found");
     check(&data, &["--user", "nobody", "patient", "list"], 1, "wrong username or secret");

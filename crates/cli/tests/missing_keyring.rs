@@ -18,6 +18,7 @@ fn without_a_keyring_init_fails_fast_with_key_unavailable_and_writes_nothing() {
     assert_eq!(error["error"]["code"], "key_unavailable");
     assert!(error["error"]["message"].as_str().unwrap().contains("unlock or start the keyring"));
     assert!(took < Duration::from_secs(2), "took {took:?}");
-    let written: Vec<_> = std::fs::read_dir(&data).map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect()).unwrap_or_default();
+    let written: Vec<_> =
+        std::fs::read_dir(&data).map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect()).unwrap_or_default();
     assert!(written.is_empty(), "no database and no key file: {written:?}");
 }

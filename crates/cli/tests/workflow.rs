@@ -6,15 +6,57 @@ use support::{ADMIN_PASSWORD, as_admin, eclinic, initialised};
 fn an_admin_runs_a_kiosk_store_from_the_command_line() {
     let (_dir, data) = initialised();
 
-    let nurse = eclinic(&data, &["--json", "user", "add", "--username", "nurse.amina", "--name", "Amina", "--role", "health-worker"], &format!("{ADMIN_PASSWORD}\n4821\n"));
+    let nurse = eclinic(
+        &data,
+        &["--json", "user", "add", "--username", "nurse.amina", "--name", "Amina", "--role", "health-worker"],
+        &format!("{ADMIN_PASSWORD}\n4821\n"),
+    );
     assert_eq!(nurse.status, 0, "{}", nurse.stderr);
     assert_eq!(nurse.json()["role"], "health-worker");
 
-    let patient = eclinic(&data, &["--json", "--user", "nurse.amina", "patient", "add", "--name", "Bibi Fatima", "--sex", "female", "--age", "46", "--cnic", "35202-1234567-8", "--phone", "0300-1234567", "--village", "Chak 45"], "4821\n");
+    let patient = eclinic(
+        &data,
+        &[
+            "--json",
+            "--user",
+            "nurse.amina",
+            "patient",
+            "add",
+            "--name",
+            "Bibi Fatima",
+            "--sex",
+            "female",
+            "--age",
+            "46",
+            "--cnic",
+            "35202-1234567-8",
+            "--phone",
+            "0300-1234567",
+            "--village",
+            "Chak 45",
+        ],
+        "4821\n",
+    );
     assert_eq!(patient.status, 0, "{}", patient.stderr);
     let id = patient.json()["id"].as_str().unwrap().to_owned();
 
-    let vital = eclinic(&data, &["--json", "--user", "nurse.amina", "vitals", "add", "--patient", &id, "--kind", "temperature", "--value", "37.0"], "4821\n");
+    let vital = eclinic(
+        &data,
+        &[
+            "--json",
+            "--user",
+            "nurse.amina",
+            "vitals",
+            "add",
+            "--patient",
+            &id,
+            "--kind",
+            "temperature",
+            "--value",
+            "37.0",
+        ],
+        "4821\n",
+    );
     assert_eq!(vital.status, 0, "{}", vital.stderr);
     assert_eq!(vital.json()["value"], "37.0", "precision kept through the store and the JSON");
     assert_eq!(vital.json()["unit"], "Cel");

@@ -8,7 +8,9 @@ use crate::timestamp::Timestamp;
 pub enum ConsentGiver {
     Patient,
     /// A parent or guardian, named, for a child or a patient who cannot consent.
-    Guardian { name: RequiredText },
+    Guardian {
+        name: RequiredText,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

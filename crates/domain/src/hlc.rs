@@ -23,11 +23,7 @@ impl HlcClock {
 
     /// A timestamp for a local event at wall time `now_ms`; strictly greater than every earlier one.
     pub fn tick(&mut self, now_ms: i64) -> Hlc {
-        self.last = if now_ms > self.last.wall_ms {
-            Hlc { wall_ms: now_ms, counter: 0 }
-        } else {
-            self.bump(self.last)
-        };
+        self.last = if now_ms > self.last.wall_ms { Hlc { wall_ms: now_ms, counter: 0 } } else { self.bump(self.last) };
         self.last
     }
 

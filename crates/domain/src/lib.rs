@@ -24,8 +24,7 @@ pub use hlc::{Hlc, HlcClock};
 pub use id::{DeviceId, EncounterId, NoteId, ObservationId, PatientId, PrescriptionId, UserId};
 pub use note::SoapNote;
 pub use observation::{
-    LoincCode, Observation, ObservationFlag, ObservationFlags, ObservationSource, ObservationStatus, Quantity,
-    UcumUnit,
+    LoincCode, Observation, ObservationFlag, ObservationFlags, ObservationSource, ObservationStatus, Quantity, UcumUnit,
 };
 pub use patient::{Birth, Patient, PhoneNumber, Sex};
 pub use prescription::{PmdcNumber, Prescriber, Prescription, PrescriptionItem, Route};

@@ -15,9 +15,11 @@ impl Timestamp {
     /// The calendar date (UTC) this instant falls on.
     pub fn date(self) -> time::Date {
         let nanos = i128::from(self.0) * 1_000_000;
-        time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
-            .map(|t| t.date())
-            .unwrap_or(if self.0 < 0 { time::Date::MIN } else { time::Date::MAX })
+        time::OffsetDateTime::from_unix_timestamp_nanos(nanos).map(|t| t.date()).unwrap_or(if self.0 < 0 {
+            time::Date::MIN
+        } else {
+            time::Date::MAX
+        })
     }
 
     pub fn saturating_add_ms(self, ms: i64) -> Self {

@@ -51,7 +51,11 @@ impl CredentialKind {
                 if ok { Ok(()) } else { Err(ValidationError::Pin) }
             }
             CredentialKind::Password => {
-                if secret.chars().count() >= 10 { Ok(()) } else { Err(ValidationError::Password) }
+                if secret.chars().count() >= 10 {
+                    Ok(())
+                } else {
+                    Err(ValidationError::Password)
+                }
             }
         }
     }

@@ -25,7 +25,9 @@ pub enum VitalKind {
 pub enum Plausibility {
     Plausible,
     /// Outside the physiologically possible range; the reason names the bound.
-    Impossible { reason: &'static str },
+    Impossible {
+        reason: &'static str,
+    },
 }
 
 struct Spec {
@@ -67,12 +69,7 @@ const SPECS: &[Spec] = &[
         loinc: "9843-4",
         units: &[("cm", "20", "75")],
     },
-    Spec {
-        kind: VitalKind::CapillaryGlucose,
-        name: "glucose",
-        loinc: "41653-7",
-        units: &[("mg/dL", "10", "1500")],
-    },
+    Spec { kind: VitalKind::CapillaryGlucose, name: "glucose", loinc: "41653-7", units: &[("mg/dL", "10", "1500")] },
 ];
 
 impl VitalKind {

@@ -24,7 +24,8 @@ fn cnic_formats() {
 
 #[test]
 fn last_digit_parity_gives_registered_sex() {
-    for (input, sex) in [("35202-1234567-1", Sex::Male), ("35202-1234567-8", Sex::Female), ("35202-1234567-0", Sex::Female)]
+    for (input, sex) in
+        [("35202-1234567-1", Sex::Male), ("35202-1234567-8", Sex::Female), ("35202-1234567-0", Sex::Female)]
     {
         assert_eq!(Cnic::parse(input).map(|c| c.registered_sex()), Ok(sex), "{input}");
     }

@@ -29,22 +29,18 @@ fn ticks_follow_the_wall_clock() {
 
 #[test]
 fn same_millisecond_and_clock_going_back_bump_the_counter() {
-    check(&[Step::Tick(100), Step::Tick(100), Step::Tick(50), Step::Tick(101)], &[
-        hlc(100, 0),
-        hlc(100, 1),
-        hlc(100, 2),
-        hlc(101, 0),
-    ]);
+    check(
+        &[Step::Tick(100), Step::Tick(100), Step::Tick(50), Step::Tick(101)],
+        &[hlc(100, 0), hlc(100, 1), hlc(100, 2), hlc(101, 0)],
+    );
 }
 
 #[test]
 fn remote_clock_ahead_pulls_local_events_after_it() {
-    check(&[Step::Tick(100), Step::Observe(hlc(500, 3), 110), Step::Tick(120), Step::Tick(600)], &[
-        hlc(100, 0),
-        hlc(500, 4),
-        hlc(500, 5),
-        hlc(600, 0),
-    ]);
+    check(
+        &[Step::Tick(100), Step::Observe(hlc(500, 3), 110), Step::Tick(120), Step::Tick(600)],
+        &[hlc(100, 0), hlc(500, 4), hlc(500, 5), hlc(600, 0)],
+    );
 }
 
 #[test]

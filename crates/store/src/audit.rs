@@ -22,16 +22,22 @@ pub struct AuditEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuditReport {
-    Intact { entries: u64 },
+    Intact {
+        entries: u64,
+    },
     /// The first entry whose stored hash, predecessor link or sequence number does not check out.
-    Broken { seq: i64, reason: &'static str },
+    Broken {
+        seq: i64,
+        reason: &'static str,
+    },
 }
 
 fn entry_hash(prev: &[u8], seq: i64, at_ms: i64, user: Option<&str>, action: &str, record: Option<&str>) -> Vec<u8> {
     let mut h = Sha256::new();
     h.update(prev);
     // Length-prefixed fields: no two different entries serialise to the same bytes.
-    for field in [seq.to_string().as_str(), at_ms.to_string().as_str(), user.unwrap_or(""), action, record.unwrap_or("")]
+    for field in
+        [seq.to_string().as_str(), at_ms.to_string().as_str(), user.unwrap_or(""), action, record.unwrap_or("")]
     {
         h.update((field.len() as u64).to_le_bytes());
         h.update(field.as_bytes());
@@ -104,16 +110,21 @@ impl Store {
     /// The newest `limit` entries, newest first.
     pub async fn audit_tail(&self, session: &Session, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         session.require(Role::Admin)?;
-        let rows: Vec<(i64, i64, Option<String>, String, Option<String>)> = sqlx::query_as(
-            "SELECT seq, at_ms, user_id, action, record_id FROM audit_log ORDER BY seq DESC LIMIT ?1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(StoreError::db("audit read"))?;
+        let rows: Vec<(i64, i64, Option<String>, String, Option<String>)> =
+            sqlx::query_as("SELECT seq, at_ms, user_id, action, record_id FROM audit_log ORDER BY seq DESC LIMIT ?1")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(StoreError::db("audit read"))?;
         Ok(rows
             .into_iter()
-            .map(|(seq, at, user, action, record)| AuditEntry { seq, at: Timestamp::from_unix_ms(at), user, action, record })
+            .map(|(seq, at, user, action, record)| AuditEntry {
+                seq,
+                at: Timestamp::from_unix_ms(at),
+                user,
+                action,
+                record,
+            })
             .collect())
     }
 }

@@ -28,5 +28,4 @@ impl Session {
     pub(crate) fn require(&self, role: Role) -> Result<(), AuthError> {
         if self.role == role { Ok(()) } else { Err(AuthError::Forbidden { needed: role.code() }) }
     }
-
 }

@@ -106,7 +106,12 @@ impl Store {
 
     /// Second half of a restore: swaps the staged copy in. The replaced database is kept beside the new one
     /// as `records.db.replaced-<ms>`.
-    pub async fn apply_restore(self, session: &Session, staged: StagedRestore, now: Timestamp) -> Result<Store, StoreError> {
+    pub async fn apply_restore(
+        self,
+        session: &Session,
+        staged: StagedRestore,
+        now: Timestamp,
+    ) -> Result<Store, StoreError> {
         session.require(Role::Admin)?;
         let store_key = self.current_key()?;
         let keep = self.paths.sidecar(&format!(".replaced-{}", now.unix_ms()));
@@ -174,7 +179,11 @@ impl Store {
         if !paths.db.exists() {
             return Err(StoreError::NotInitialised);
         }
-        db::probe(&paths.db, key, db::Access::ReadOnly).await?.close().await.map_err(StoreError::db("import recovery key"))?;
+        db::probe(&paths.db, key, db::Access::ReadOnly)
+            .await?
+            .close()
+            .await
+            .map_err(StoreError::db("import recovery key"))?;
         keys.save(&paths.dir, KeySlot::Current, key)?;
         keys.delete(&paths.dir, KeySlot::Pending)?;
         Ok(())

@@ -43,10 +43,8 @@ pub(crate) async fn probe(path: &Path, key: &DbKey, access: Access) -> Result<Sq
         .connect()
         .await
         .map_err(StoreError::db("open"))?;
-    let version: Option<String> = sqlx::query_scalar("PRAGMA cipher_version")
-        .fetch_optional(&mut conn)
-        .await
-        .map_err(StoreError::db("open"))?;
+    let version: Option<String> =
+        sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(&mut conn).await.map_err(StoreError::db("open"))?;
     if version.unwrap_or_default().is_empty() {
         return Err(StoreError::NotEncrypted);
     }

@@ -26,7 +26,12 @@ fn from_row((record_id, revision, record_type, wall, counter, device, user, cont
 
 impl Store {
     /// Every revision of one record, oldest first. An audited read.
-    pub async fn history(&self, session: &Session, record_id: &str, now: Timestamp) -> Result<Vec<Revision>, StoreError> {
+    pub async fn history(
+        &self,
+        session: &Session,
+        record_id: &str,
+        now: Timestamp,
+    ) -> Result<Vec<Revision>, StoreError> {
         let rows: Vec<Row> = self
             .transact(now, async |txn| {
                 let rows = sqlx::query_as(

@@ -20,10 +20,10 @@ mod users;
 
 pub use audit::{AuditEntry, AuditReport};
 pub use auth::Session;
+pub use backup::{BackupKey, StagedRestore};
 pub use error::{AuthError, KeyError, StoreError};
 pub use history::Revision;
 pub use key::{DbKey, KeySlot, KeyStore, MemoryKeyStore, OsKeyring};
 pub use patients::{NewPatient, PatientQuery};
-pub use backup::{BackupKey, StagedRestore};
 pub use store::{StoragePaths, Store};
 pub use users::NewUser;

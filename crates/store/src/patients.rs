@@ -153,5 +153,4 @@ impl Store {
             .await?;
         rows.into_iter().map(PatientRow::into_patient).collect()
     }
-
 }

@@ -3,8 +3,8 @@
 
 use crate::error::StoreError;
 use eclinic_domain::{
-    Birth, Cnic, LoincCode, Observation, ObservationFlags, ObservationSource, ObservationStatus, OptionalText,
-    Patient, PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp, UcumUnit, User, Username,
+    Birth, Cnic, LoincCode, Observation, ObservationFlags, ObservationSource, ObservationStatus, OptionalText, Patient,
+    PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp, UcumUnit, User, Username,
 };
 use serde::{Deserialize, Serialize};
 use time::Date;

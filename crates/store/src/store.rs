@@ -195,10 +195,7 @@ impl Store {
     }
 
     pub(crate) async fn checkpoint_and_close(&self) -> Result<(), StoreError> {
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await
-            .map_err(StoreError::db("close"))?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await.map_err(StoreError::db("close"))?;
         self.pool.close().await;
         Ok(())
     }

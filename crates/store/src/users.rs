@@ -4,8 +4,8 @@ use crate::auth::Session;
 use crate::error::{AuthError, StoreError};
 use crate::records::UserRow;
 use crate::store::Store;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use eclinic_domain::{PmdcNumber, RequiredText, Role, Timestamp, User, UserId, Username};
 use zeroize::Zeroizing;
 

@@ -22,7 +22,8 @@ async fn tamper(data: &std::path::Path, keys: &dyn KeyStore, sql: &'static str) 
 
 async fn populated() -> Fixture {
     let f = Fixture::new().await;
-    let p = f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(10)).await.unwrap();
+    let p =
+        f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(10)).await.unwrap();
     f.store.patient(&f.admin, p.id, at(11)).await.unwrap();
     f.store.add_user(&f.admin, support::new_user("nurse", Role::HealthWorker, "4821"), at(12)).await.unwrap();
     f.store.sign_in("nurse", "4821", at(13)).await.unwrap();
@@ -47,10 +48,10 @@ async fn an_untouched_chain_verifies() {
 
 #[tokio::test]
 async fn one_changed_byte_is_detected_and_located() {
-    check("UPDATE audit_log SET action = 'patient.reaf' WHERE seq = 3", AuditReport::Broken {
-        seq: 3,
-        reason: "content does not match its hash",
-    })
+    check(
+        "UPDATE audit_log SET action = 'patient.reaf' WHERE seq = 3",
+        AuditReport::Broken { seq: 3, reason: "content does not match its hash" },
+    )
     .await;
     check(
         "UPDATE audit_log SET at_ms = at_ms + 1 WHERE seq = 2",
@@ -66,10 +67,10 @@ async fn one_changed_byte_is_detected_and_located() {
 
 #[tokio::test]
 async fn a_removed_entry_is_detected_where_the_gap_is() {
-    check("DELETE FROM audit_log WHERE seq = 2", AuditReport::Broken {
-        seq: 3,
-        reason: "sequence gap: entries are missing before this one",
-    })
+    check(
+        "DELETE FROM audit_log WHERE seq = 2",
+        AuditReport::Broken { seq: 3, reason: "sequence gap: entries are missing before this one" },
+    )
     .await;
 }
 

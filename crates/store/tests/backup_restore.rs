@@ -8,7 +8,10 @@ async fn populated() -> Fixture {
     let f = Fixture::new().await;
     for i in 0..50 {
         let cnic = format!("35202-{:07}-2", i);
-        f.store.add_patient(&f.admin, new_patient(&format!("Patient {i}"), &cnic, "0300-1234567"), at(10 + i)).await.unwrap();
+        f.store
+            .add_patient(&f.admin, new_patient(&format!("Patient {i}"), &cnic, "0300-1234567"), at(10 + i))
+            .await
+            .unwrap();
     }
     f
 }
@@ -28,7 +31,11 @@ async fn backup_then_restore_gives_identical_row_hashes() {
         let backup_key = f.store.create_backup(&f.admin, &file, key, at(100)).await.unwrap();
         assert_eq!(backup_key.is_some(), key == BackupKey::New);
 
-        let mut late = f.store.add_patient(&f.admin, new_patient("Late", "35202-7654321-2", "0300-7654321"), at(200)).await.unwrap();
+        let mut late = f
+            .store
+            .add_patient(&f.admin, new_patient("Late", "35202-7654321-2", "0300-7654321"), at(200))
+            .await
+            .unwrap();
         late.name = RequiredText::parse("name", "Later", 120).unwrap();
         f.store.update_patient(&f.admin, &late, at(201)).await.unwrap();
         assert_ne!(record_digests(&f.store).await, records_at_backup);
@@ -43,8 +50,11 @@ async fn backup_then_restore_gives_identical_row_hashes() {
         assert!(matches!(store.verify_audit(&admin).await.unwrap(), AuditReport::Intact { .. }));
         let late_found = store.search_patients(&admin, &PatientQuery::parse("Late"), 10, at(301)).await.unwrap();
         assert!(late_found.is_empty(), "changes after the backup are undone");
-        let kept = std::fs::read_dir(&store.paths().dir).unwrap().filter_map(Result::ok)
-            .filter(|e| e.file_name().to_string_lossy().contains(".replaced-")).count();
+        let kept = std::fs::read_dir(&store.paths().dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains(".replaced-"))
+            .count();
         assert_eq!(kept, 1, "the replaced database is kept beside the new one");
         store.close().await.unwrap();
     }

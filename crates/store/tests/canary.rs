@@ -1,6 +1,8 @@
 mod support;
 
-use eclinic_domain::{ObservationSource, ObservationStatus, Observation, ObservationFlags, ObservationId, Quantity, VitalKind};
+use eclinic_domain::{
+    Observation, ObservationFlags, ObservationId, ObservationSource, ObservationStatus, Quantity, VitalKind,
+};
 use support::{Fixture, at, contains, new_patient, read_or_empty};
 
 const CANARY: &str = "ZEBRA-CANARY-5f1e9c";
@@ -33,7 +35,12 @@ async fn patient_data_never_reaches_the_disk_in_plaintext() {
         for file in &files {
             let bytes = read_or_empty(file);
             for needle in needles {
-                assert!(!contains(&bytes, needle), "{when}: {} contains {:?}", file.display(), String::from_utf8_lossy(needle));
+                assert!(
+                    !contains(&bytes, needle),
+                    "{when}: {} contains {:?}",
+                    file.display(),
+                    String::from_utf8_lossy(needle)
+                );
             }
         }
     };

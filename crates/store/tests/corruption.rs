@@ -9,7 +9,11 @@ async fn store_with_pages() -> Fixture {
     let fixture = Fixture::new().await;
     for i in 0..200 {
         let cnic = format!("35202-{:07}-1", i);
-        fixture.store.add_patient(&fixture.admin, new_patient(&format!("Patient {i}"), &cnic, "0300-1234567"), at(10 + i)).await.unwrap();
+        fixture
+            .store
+            .add_patient(&fixture.admin, new_patient(&format!("Patient {i}"), &cnic, "0300-1234567"), at(10 + i))
+            .await
+            .unwrap();
     }
     fixture
 }
@@ -64,7 +68,10 @@ async fn reading_a_damaged_page_is_a_typed_error() {
     flip_byte(&db, 500); // page 1 restored: the store opens, every other page is damaged
     let store = Store::open(&data, keys).await;
     let err = match store {
-        Ok(store) => store.search_patients(&admin, &eclinic_store::PatientQuery::parse("Patient"), 50, at(9_999)).await.unwrap_err(),
+        Ok(store) => store
+            .search_patients(&admin, &eclinic_store::PatientQuery::parse("Patient"), 50, at(9_999))
+            .await
+            .unwrap_err(),
         Err(e) => e,
     };
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");

@@ -36,7 +36,8 @@ async fn key_material_and_patient_data_stay_out_of_logs_and_errors() {
     let key = f.keys.load(&data, KeySlot::Current).unwrap().unwrap();
     let mut errors: Vec<StoreError> = Vec::new();
 
-    let patient = f.store.add_patient(&f.admin, new_patient(CANARY, "35202-9876543-2", "0300-1234567"), at(1)).await.unwrap();
+    let patient =
+        f.store.add_patient(&f.admin, new_patient(CANARY, "35202-9876543-2", "0300-1234567"), at(1)).await.unwrap();
     f.store.search_patients(&f.admin, &PatientQuery::parse(CANARY), 5, at(2)).await.unwrap();
     let mut renamed = patient.clone();
     renamed.name = RequiredText::parse("name", &format!("{CANARY} again"), 120).unwrap();

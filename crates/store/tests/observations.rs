@@ -13,7 +13,8 @@ fn check_round_trip(kind: VitalKind, value: &str, unit: &str, implausible: bool)
 #[tokio::test]
 async fn values_keep_their_precision_and_impossible_ones_are_flagged() {
     let f = Fixture::new().await;
-    let p = f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(1)).await.unwrap();
+    let p =
+        f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(1)).await.unwrap();
     let cases = [
         check_round_trip(VitalKind::BodyTemperature, "37.0", "Cel", false),
         check_round_trip(VitalKind::BodyTemperature, "37", "Cel", false),
@@ -32,7 +33,10 @@ async fn values_keep_their_precision_and_impossible_ones_are_flagged() {
             effective_at: at(10 + i as i64),
             status: ObservationStatus::Final,
             flags: ObservationFlags::default().with(ObservationFlag::BodyMovement),
-            source: ObservationSource::Device { model: eclinic_domain::RequiredText::parse("d", "Contec CMS50D+", 200).unwrap(), serial: None },
+            source: ObservationSource::Device {
+                model: eclinic_domain::RequiredText::parse("d", "Contec CMS50D+", 200).unwrap(),
+                serial: None,
+            },
         };
         f.store.add_observation(&f.admin, o, at(10 + i as i64)).await.unwrap();
     }
@@ -51,7 +55,8 @@ async fn values_keep_their_precision_and_impossible_ones_are_flagged() {
 #[tokio::test]
 async fn a_unit_that_does_not_fit_or_an_unknown_patient_is_refused() {
     let f = Fixture::new().await;
-    let p = f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(1)).await.unwrap();
+    let p =
+        f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(1)).await.unwrap();
     let base = Observation {
         id: ObservationId::new(at(2)),
         patient: p.id,
@@ -66,7 +71,8 @@ async fn a_unit_that_does_not_fit_or_an_unknown_patient_is_refused() {
     };
     let err = f.store.add_observation(&f.admin, base.clone(), at(3)).await.unwrap_err();
     assert_eq!(err.code(), "invalid_input");
-    let orphan = Observation { unit: UcumUnit::parse("/min").unwrap(), patient: eclinic_domain::PatientId::new(at(4)), ..base };
+    let orphan =
+        Observation { unit: UcumUnit::parse("/min").unwrap(), patient: eclinic_domain::PatientId::new(at(4)), ..base };
     let err = f.store.add_observation(&f.admin, orphan, at(5)).await.unwrap_err();
     assert_eq!(err.code(), "not_found");
     assert!(f.store.observations_for(&f.admin, p.id, at(6)).await.unwrap().is_empty());

@@ -39,7 +39,10 @@ async fn by_name_cnic_or_phone() {
 async fn every_patient_returned_is_an_audited_read() {
     let f = Fixture::new().await;
     for i in 0..3 {
-        f.store.add_patient(&f.admin, new_patient(&format!("P{i}"), "35202-1234567-8", "0300-1234567"), at(i)).await.unwrap();
+        f.store
+            .add_patient(&f.admin, new_patient(&format!("P{i}"), "35202-1234567-8", "0300-1234567"), at(i))
+            .await
+            .unwrap();
     }
     f.store.search_patients(&f.admin, &PatientQuery::parse("35202-1234567-8"), 10, at(50)).await.unwrap();
     let tail = f.store.audit_tail(&f.admin, 3).await.unwrap();

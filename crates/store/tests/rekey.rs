@@ -10,7 +10,8 @@ async fn rekey_replaces_the_key_and_keeps_every_row() {
     let f = f.reopened().await;
     let data = f.data_dir();
     let old_key = f.keys.load(&data, KeySlot::Current).unwrap().unwrap();
-    let before: Vec<_> = f.store.table_digests().await.unwrap().into_iter().filter(|(t, _)| *t != "audit_log").collect();
+    let before: Vec<_> =
+        f.store.table_digests().await.unwrap().into_iter().filter(|(t, _)| *t != "audit_log").collect();
     let admin = f.admin.clone();
     let keys = f.keys.clone();
     let dir = f.dir;
@@ -23,7 +24,11 @@ async fn rekey_replaces_the_key_and_keeps_every_row() {
     assert_ne!(new_key, old_key);
     assert!(keys.load(&data, KeySlot::Pending).unwrap().is_none(), "no pending key is left behind");
     keys.save(&data, KeySlot::Current, &old_key).unwrap();
-    assert_eq!(Store::open(&data, keys.clone()).await.unwrap_err().code(), "wrong_key", "the old key no longer opens it");
+    assert_eq!(
+        Store::open(&data, keys.clone()).await.unwrap_err().code(),
+        "wrong_key",
+        "the old key no longer opens it"
+    );
     keys.save(&data, KeySlot::Current, &new_key).unwrap();
     Store::open(&data, keys).await.unwrap();
     drop(dir);

@@ -7,7 +7,8 @@ use support::{Fixture, at, new_patient};
 #[tokio::test]
 async fn every_change_appends_a_revision_with_the_full_content() {
     let f = Fixture::new().await;
-    let mut patient = f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(10)).await.unwrap();
+    let mut patient =
+        f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(10)).await.unwrap();
     for (i, name) in ["Amina Bibi", "Amina Bibi Khan"].into_iter().enumerate() {
         patient.name = RequiredText::parse("name", name, 120).unwrap();
         f.store.update_patient(&f.admin, &patient, at(20 + i as i64)).await.unwrap();
@@ -29,7 +30,11 @@ async fn every_change_appends_a_revision_with_the_full_content() {
 async fn the_clock_resumes_after_reopen_even_if_the_wall_clock_went_back() {
     let f = Fixture::new().await;
     let admin = f.admin.clone();
-    let mut patient = f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(1_000)).await.unwrap();
+    let mut patient = f
+        .store
+        .add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(1_000))
+        .await
+        .unwrap();
     let (_dir, keys, data) = f.close().await;
     let store = Store::open(&data, keys).await.unwrap();
     patient.name = RequiredText::parse("name", "Amina B", 120).unwrap();
@@ -42,7 +47,8 @@ async fn the_clock_resumes_after_reopen_even_if_the_wall_clock_went_back() {
 #[tokio::test]
 async fn updating_an_unknown_patient_is_not_found() {
     let f = Fixture::new().await;
-    let mut patient = f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(10)).await.unwrap();
+    let mut patient =
+        f.store.add_patient(&f.admin, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(10)).await.unwrap();
     patient.id = eclinic_domain::PatientId::new(at(11));
     let err = f.store.update_patient(&f.admin, &patient, at(12)).await.unwrap_err();
     assert_eq!(err.code(), "not_found");

@@ -20,22 +20,45 @@ const LOCKED: Result<(), &str> = Err("locked_out");
 
 #[tokio::test]
 async fn five_failures_lock_for_thirty_seconds() {
-    check(&[(1, "1111", WRONG), (2, "1111", WRONG), (3, "1111", WRONG), (4, "1111", WRONG), (5, "1111", WRONG),
-        (6, "4821", LOCKED), (34, "4821", LOCKED), (35, "4821", Ok(()))])
+    check(&[
+        (1, "1111", WRONG),
+        (2, "1111", WRONG),
+        (3, "1111", WRONG),
+        (4, "1111", WRONG),
+        (5, "1111", WRONG),
+        (6, "4821", LOCKED),
+        (34, "4821", LOCKED),
+        (35, "4821", Ok(())),
+    ])
     .await;
 }
 
 #[tokio::test]
 async fn each_further_failure_doubles_the_lock() {
-    check(&[(1, "1111", WRONG), (2, "1111", WRONG), (3, "1111", WRONG), (4, "1111", WRONG), (5, "1111", WRONG),
-        (40, "1111", WRONG), (99, "4821", LOCKED), (100, "4821", Ok(()))])
+    check(&[
+        (1, "1111", WRONG),
+        (2, "1111", WRONG),
+        (3, "1111", WRONG),
+        (4, "1111", WRONG),
+        (5, "1111", WRONG),
+        (40, "1111", WRONG),
+        (99, "4821", LOCKED),
+        (100, "4821", Ok(())),
+    ])
     .await;
 }
 
 #[tokio::test]
 async fn success_resets_the_count() {
-    check(&[(1, "1111", WRONG), (2, "1111", WRONG), (3, "1111", WRONG), (4, "1111", WRONG), (5, "4821", Ok(())),
-        (6, "1111", WRONG), (7, "4821", Ok(()))])
+    check(&[
+        (1, "1111", WRONG),
+        (2, "1111", WRONG),
+        (3, "1111", WRONG),
+        (4, "1111", WRONG),
+        (5, "4821", Ok(())),
+        (6, "1111", WRONG),
+        (7, "4821", Ok(())),
+    ])
     .await;
 }
 

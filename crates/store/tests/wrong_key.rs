@@ -1,6 +1,6 @@
 mod support;
 
-use eclinic_store::{DbKey, KeySlot, KeyStore, StoreError, Store};
+use eclinic_store::{DbKey, KeySlot, KeyStore, Store, StoreError};
 use support::{Fixture, read_or_empty};
 
 #[tokio::test]

@@ -27,7 +27,14 @@ pub fn eclinic(data: &Path, args: &[&str], stdin: &str) -> Run {
 pub fn eclinic_with(data: &Path, args: &[&str], stdin: &str, env: impl FnOnce(&mut Command)) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_eclinic"));
     cmd.arg("--data").arg(data).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    for var in ["ECLINIC_SECRET", "ECLINIC_NEW_SECRET", "ECLINIC_USER", "ECLINIC_DATA", "ECLINIC_BACKUP_KEY", "ECLINIC_RECOVERY_KEY"] {
+    for var in [
+        "ECLINIC_SECRET",
+        "ECLINIC_NEW_SECRET",
+        "ECLINIC_USER",
+        "ECLINIC_DATA",
+        "ECLINIC_BACKUP_KEY",
+        "ECLINIC_RECOVERY_KEY",
+    ] {
         cmd.env_remove(var);
     }
     env(&mut cmd);

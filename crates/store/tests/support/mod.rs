@@ -1,7 +1,9 @@
 //! Shared setup for the store's tests: a fresh store in a temporary directory with a signed-in admin.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use eclinic_domain::{Birth, Cnic, OptionalText, PhoneNumber, PmdcNumber, RequiredText, Role, Sex, Timestamp, Username};
+use eclinic_domain::{
+    Birth, Cnic, OptionalText, PhoneNumber, PmdcNumber, RequiredText, Role, Sex, Timestamp, Username,
+};
 use eclinic_store::{KeyStore, MemoryKeyStore, NewPatient, NewUser, Session, Store};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

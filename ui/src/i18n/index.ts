@@ -1,0 +1,11 @@
+import i18next from "i18next";
+import en from "./en.json";
+
+// Every visible string comes from a catalogue; Urdu, Sindhi and Pashto catalogues join `resources`.
+export async function initI18n(language = "en"): Promise<void> {
+  await i18next.init({ lng: language, fallbackLng: "en", resources: { en: { translation: en } } });
+  document.documentElement.lang = language;
+  document.documentElement.dir = i18next.dir(language);
+}
+
+export const t = (key: string): string => i18next.t(key);

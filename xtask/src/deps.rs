@@ -1,0 +1,107 @@
+//! Installing what the build and the tests need, once.
+
+use anyhow::{Context, bail};
+use std::path::Path;
+use std::process::Command;
+
+/// Debian/Ubuntu packages the workspace builds against or its tests start.
+const APT_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libssl-dev",            // SQLCipher's crypto (bundled-sqlcipher links the system libcrypto)
+    "libwebkit2gtk-4.1-dev", // Tauri's webview
+    "libasound2-dev",        // cpal
+    "libudev-dev",           // serial ports and BLE
+    "nasm",                  // openh264's assembly (3x faster encode)
+    "xvfb",                  // the app under test in a virtual display
+    "webkit2gtk-driver",     // WebDriver for end-to-end UI tests
+    "gnome-keyring",         // a real Secret Service for the database keys
+    "dbus-x11",
+    "pulseaudio", // a null sink and a sine source for audio tests
+    "postgresql", // the server's PostgreSQL backend tests
+    "coturn",     // TURN relay tests
+    "nodejs",
+    "npm",
+];
+
+fn installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+}
+
+fn privileged(args: &[&str]) -> Command {
+    let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let mut cmd = if is_root {
+        Command::new(args[0])
+    } else {
+        let mut c = Command::new("sudo");
+        c.arg(args[0]);
+        c
+    };
+    cmd.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+    cmd
+}
+
+pub fn apt() -> anyhow::Result<()> {
+    let missing: Vec<&str> = APT_PACKAGES.iter().copied().filter(|p| !installed(p)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if which("node") && which("npm") {
+        // A Node.js from elsewhere (nvm, NodeSource) is fine; Debian's would conflict with it.
+        let missing: Vec<&str> = missing.iter().copied().filter(|p| !matches!(*p, "nodejs" | "npm")).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        return install(&missing);
+    }
+    install(&missing)
+}
+
+fn install(missing: &[&str]) -> anyhow::Result<()> {
+    eprintln!("xtask: installing {}", missing.join(" "));
+    run(privileged(&["apt-get", "update", "-qq"]))?;
+    let mut args = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
+    args.extend_from_slice(missing);
+    run(privileged(&args))
+}
+
+pub fn which(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+pub fn nextest() -> anyhow::Result<()> {
+    let present = Command::new("cargo").args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success());
+    if present {
+        return Ok(());
+    }
+    eprintln!("xtask: installing cargo-nextest");
+    run(Command::new("cargo").args(["install", "cargo-nextest", "--locked"]))
+}
+
+/// `npm ci` when node_modules is missing or older than the lock file, the type check, then the production
+/// build that the desktop shell embeds.
+pub fn ui(root: &Path) -> anyhow::Result<()> {
+    let ui = root.join("ui");
+    let lock = ui.join("package-lock.json");
+    let marker = ui.join("node_modules/.package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    if modified(&marker).is_none() || modified(&marker) < modified(&lock) {
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&ui))?;
+    }
+    run(Command::new("npm").args(["run", "--silent", "check"]).current_dir(&ui))?;
+    run(Command::new("npm").args(["run", "--silent", "build"]).current_dir(&ui))
+}
+
+pub fn run(cmd: impl std::borrow::BorrowMut<Command>) -> anyhow::Result<()> {
+    let mut cmd = cmd;
+    let cmd: &mut Command = cmd.borrow_mut();
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
