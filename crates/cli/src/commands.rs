@@ -13,6 +13,7 @@ use eclinic_domain::{
 use eclinic_store::{
     AuditReport, BackupKey, DbKey, KeyStore, NewPatient, NewUser, OsKeyring, PatientQuery, Session, Store, StoreError,
 };
+use std::path::Path;
 use std::sync::Arc;
 
 /// A command that did not succeed: a stable code and a message without patient data or secrets.
@@ -51,11 +52,17 @@ fn keys() -> Arc<dyn KeyStore> {
     Arc::new(OsKeyring)
 }
 
-async fn signed_in(cli: &Cli) -> Result<(Store, Session), Failure> {
-    let store = Store::open(&cli.data, keys()).await?;
+async fn sign_in(store: &Store, user: &str) -> Result<Session, Failure> {
     let secret = secret("ECLINIC_SECRET", "the PIN or password")?;
-    let session = store.sign_in(&cli.user, &secret, now()).await?;
-    Ok((store, session))
+    Ok(store.sign_in(user, &secret, now()).await?)
+}
+
+/// Closes the store whatever happened, keeping the command's own error first.
+async fn closing(store: Store, result: Result<Report, Failure>) -> Result<Report, Failure> {
+    let closed = store.close().await;
+    let report = result?;
+    closed?;
+    Ok(report)
 }
 
 fn parse_id<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, Failure> {
@@ -90,17 +97,53 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
             Ok(Report::RecoveryKeyImported)
         }
         command => {
-            let (store, session) = signed_in(&cli).await?;
-            let (store, report) = run_signed_in(store, &session, command).await?;
-            store.close().await?;
-            Ok(report)
+            let store = Store::open(&cli.data, keys()).await?;
+            let session = match sign_in(&store, &cli.user).await {
+                Ok(session) => session,
+                Err(e) => return closing(store, Err(e)).await,
+            };
+            match command {
+                Command::Backup(BackupCommand::Restore { file, backup_key }) => {
+                    restore(store, &session, file, *backup_key).await
+                }
+                Command::Key(KeyCommand::Rotate) => {
+                    let store = store.rekey(&session, now()).await?;
+                    closing(store, Ok(Report::KeyRotated)).await
+                }
+                other => {
+                    let result = run_on_store(&store, &session, other).await;
+                    closing(store, result).await
+                }
+            }
         }
     }
 }
 
-async fn run_signed_in(store: Store, session: &Session, command: &Command) -> Result<(Store, Report), Failure> {
+async fn restore(store: Store, session: &Session, file: &Path, backup_key: bool) -> Result<Report, Failure> {
+    let staged = async {
+        let key = if backup_key {
+            let text = secret("ECLINIC_BACKUP_KEY", "the backup key")?;
+            Some(DbKey::from_recovery_hex(&text).map_err(StoreError::from)?)
+        } else {
+            None
+        };
+        Ok(store.stage_restore(session, file, key).await?)
+    }
+    .await;
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(e) => return closing(store, Err(e)).await,
+    };
+    let store = store.apply_restore(session, staged, now()).await?;
+    closing(store, Ok(Report::Restored { file: file.display().to_string() })).await
+}
+
+/// The commands that work on an open store and leave it open.
+async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Result<Report, Failure> {
     let report = match command {
-        Command::Init(_) | Command::Key(KeyCommand::ImportRecovery) => {
+        Command::Init(_)
+        | Command::Key(KeyCommand::ImportRecovery | KeyCommand::Rotate)
+        | Command::Backup(BackupCommand::Restore { .. }) => {
             return Err(Failure::usage("this command does not run on an open store".into()));
         }
         Command::User(UserCommand::Add { username, name, role, pmdc }) => {
@@ -180,27 +223,12 @@ async fn run_signed_in(store: Store, session: &Session, command: &Command) -> Re
                 new_key: key.map(|k| k.to_recovery_hex().as_str().to_owned()),
             }
         }
-        Command::Backup(BackupCommand::Restore { file, backup_key }) => {
-            let key = if *backup_key {
-                let text = secret("ECLINIC_BACKUP_KEY", "the backup key")?;
-                Some(DbKey::from_recovery_hex(&text).map_err(StoreError::from)?)
-            } else {
-                None
-            };
-            let staged = store.stage_restore(session, file, key).await?;
-            let store = store.apply_restore(session, staged, now()).await?;
-            return Ok((store, Report::Restored { file: file.display().to_string() }));
-        }
         Command::Key(KeyCommand::ExportRecovery) => {
             let key = store.export_recovery_key(session, now()).await?;
             Report::RecoveryKey { recovery_key: key.to_recovery_hex().as_str().to_owned() }
         }
-        Command::Key(KeyCommand::Rotate) => {
-            let store = store.rekey(session, now()).await?;
-            return Ok((store, Report::KeyRotated));
-        }
     };
-    Ok((store, report))
+    Ok(report)
 }
 
 fn role_of(role: RoleArg) -> Role {

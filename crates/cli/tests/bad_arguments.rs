@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use support::{ADMIN_PASSWORD, eclinic, initialised};

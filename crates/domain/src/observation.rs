@@ -57,7 +57,7 @@ impl UcumUnit {
 
 /// A decimal value that keeps the precision it was measured or written with: `2.0` and `2` are different
 /// quantities (the first claims a tenth of precision), so equality compares digits and scale.
-#[derive(Debug, Clone, Copy, Hash)]
+#[derive(Debug, Clone, Copy)]
 pub struct Quantity(Decimal);
 
 impl Quantity {
@@ -85,6 +85,13 @@ impl PartialEq for Quantity {
     }
 }
 impl Eq for Quantity {}
+
+impl std::hash::Hash for Quantity {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.mantissa().hash(state);
+        self.0.scale().hash(state);
+    }
+}
 
 impl std::fmt::Display for Quantity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -208,10 +215,10 @@ impl Observation {
     /// and a value no living patient can have gets the `Implausible` flag, so it is kept but never read as a
     /// valid measurement.
     pub fn checked(mut self) -> Result<Self, ValidationError> {
-        if let Some(kind) = crate::vital::VitalKind::from_loinc(&self.code) {
-            if let crate::vital::Plausibility::Impossible { .. } = kind.plausibility(&self.value, &self.unit)? {
-                self.flags = self.flags.with(ObservationFlag::Implausible);
-            }
+        if let Some(kind) = crate::vital::VitalKind::from_loinc(&self.code)
+            && let crate::vital::Plausibility::Impossible { .. } = kind.plausibility(&self.value, &self.unit)?
+        {
+            self.flags = self.flags.with(ObservationFlag::Implausible);
         }
         Ok(self)
     }

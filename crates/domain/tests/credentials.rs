@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 use eclinic_domain::{CredentialKind, PmdcNumber, Username, ValidationError};
 
 #[test]

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 use eclinic_domain::{Hlc, HlcClock};
 
 const fn hlc(wall_ms: i64, counter: u32) -> Hlc {

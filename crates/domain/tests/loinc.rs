@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 use eclinic_domain::{LoincCode, ValidationError, VitalKind};
 
 fn check(input: &str, expect: Result<&str, ValidationError>) {

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 use eclinic_domain::{Plausibility, Quantity, UcumUnit, ValidationError, VitalKind};
 
 fn check(kind: &str, value: &str, unit: &str, expect: Result<bool, ValidationError>) {

@@ -58,7 +58,7 @@ async fn connect(path: &Path, cipher: Cipher, key: &DbKey) -> SqliteConnection {
 }
 
 async fn schema(conn: &mut SqliteConnection) {
-    sqlx::migrate!("./migrations").run(conn).await.expect("migrations apply");
+    sqlx::migrate!("./migrations").run(&mut *conn).await.expect("migrations apply");
     sqlx::query("INSERT INTO patients (id, name, sex, revision) VALUES ('p', 'Bench', 'female', 1)")
         .execute(&mut *conn)
         .await
@@ -74,7 +74,7 @@ async fn insert_observation(conn: &mut SqliteConnection, i: usize, patient: &str
     .bind(patient)
     .bind(format!("{}", 60 + i % 40))
     .bind(i64::try_from(i).expect("small"))
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .expect("insert");
 }

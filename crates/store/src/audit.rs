@@ -76,33 +76,53 @@ pub(crate) async fn append(
     Ok(())
 }
 
-type Row = (i64, i64, Option<String>, String, Option<String>, Vec<u8>, Vec<u8>);
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    at_ms: i64,
+    user_id: Option<String>,
+    action: String,
+    record_id: Option<String>,
+    prev_hash: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+impl AuditRow {
+    fn computed_hash(&self) -> Vec<u8> {
+        entry_hash(
+            &self.prev_hash,
+            self.seq,
+            self.at_ms,
+            self.user_id.as_deref(),
+            &self.action,
+            self.record_id.as_deref(),
+        )
+    }
+}
 
 impl Store {
     /// Walks the whole chain and names the first entry that does not verify.
     pub async fn verify_audit(&self, session: &Session) -> Result<AuditReport, StoreError> {
         session.require(Role::Admin)?;
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT seq, at_ms, user_id, action, record_id, prev_hash, hash FROM audit_log ORDER BY seq",
         )
         .fetch_all(&self.pool)
         .await
         .map_err(StoreError::db("audit verify"))?;
         let mut expected_prev = GENESIS.to_vec();
-        let mut expected_seq = 1;
-        for (seq, at_ms, user, action, record, prev, hash) in &rows {
-            let broken = |reason| Ok(AuditReport::Broken { seq: *seq, reason });
-            if *seq != expected_seq {
+        for (expected_seq, row) in (1..).zip(&rows) {
+            let broken = |reason| Ok(AuditReport::Broken { seq: row.seq, reason });
+            if row.seq != expected_seq {
                 return broken("sequence gap: entries are missing before this one");
             }
-            if *prev != expected_prev {
+            if row.prev_hash != expected_prev {
                 return broken("does not link to the previous entry");
             }
-            if *hash != entry_hash(prev, *seq, *at_ms, user.as_deref(), action, record.as_deref()) {
+            if row.hash != row.computed_hash() {
                 return broken("content does not match its hash");
             }
-            expected_prev.clone_from(hash);
-            expected_seq += 1;
+            expected_prev.clone_from(&row.hash);
         }
         Ok(AuditReport::Intact { entries: rows.len() as u64 })
     }
@@ -110,20 +130,21 @@ impl Store {
     /// The newest `limit` entries, newest first.
     pub async fn audit_tail(&self, session: &Session, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         session.require(Role::Admin)?;
-        let rows: Vec<(i64, i64, Option<String>, String, Option<String>)> =
-            sqlx::query_as("SELECT seq, at_ms, user_id, action, record_id FROM audit_log ORDER BY seq DESC LIMIT ?1")
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(StoreError::db("audit read"))?;
+        let rows: Vec<AuditRow> = sqlx::query_as(
+            "SELECT seq, at_ms, user_id, action, record_id, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::db("audit read"))?;
         Ok(rows
             .into_iter()
-            .map(|(seq, at, user, action, record)| AuditEntry {
-                seq,
-                at: Timestamp::from_unix_ms(at),
-                user,
-                action,
-                record,
+            .map(|r| AuditEntry {
+                seq: r.seq,
+                at: Timestamp::from_unix_ms(r.at_ms),
+                user: r.user_id,
+                action: r.action,
+                record: r.record_id,
             })
             .collect())
     }

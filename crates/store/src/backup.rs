@@ -91,16 +91,21 @@ impl Store {
             return Err(StoreError::NotFound { what: "backup file" });
         }
         let mut source = db::probe(backup, &backup_key, db::Access::ReadWrite).await?;
-        let check: String = sqlx::query_scalar("PRAGMA quick_check")
-            .fetch_one(&mut source)
-            .await
-            .map_err(StoreError::db("check backup"))?;
-        if check != "ok" {
-            return Err(StoreError::Corrupt { detail: format!("backup quick_check: {check}") });
-        }
         let staged = self.paths.sidecar(".restoring");
-        let _ = std::fs::remove_file(&staged);
-        db::export(&mut source, &staged, &store_key).await?;
+        let copied = async {
+            let check: String = sqlx::query_scalar("PRAGMA quick_check")
+                .fetch_one(&mut source)
+                .await
+                .map_err(StoreError::db("check backup"))?;
+            if check != "ok" {
+                return Err(StoreError::Corrupt { detail: format!("backup quick_check: {check}") });
+            }
+            let _ = std::fs::remove_file(&staged);
+            db::export(&mut source, &staged, &store_key).await
+        }
+        .await;
+        source.close().await.map_err(StoreError::db("check backup"))?;
+        copied?;
         Ok(StagedRestore { staged })
     }
 
@@ -112,12 +117,18 @@ impl Store {
         staged: StagedRestore,
         now: Timestamp,
     ) -> Result<Store, StoreError> {
-        session.require(Role::Admin)?;
-        let store_key = self.current_key()?;
-        let keep = self.paths.sidecar(&format!(".replaced-{}", now.unix_ms()));
-        std::fs::copy(&self.paths.db, &keep).map_err(StoreError::io("keep replaced database"))?;
+        let prepared = async {
+            session.require(Role::Admin)?;
+            let keep = self.paths.sidecar(&format!(".replaced-{}", now.unix_ms()));
+            std::fs::copy(&self.paths.db, &keep).map_err(StoreError::io("keep replaced database"))?;
+            self.current_key()
+        }
+        .await;
+        let store_key = self.close_on_error(prepared).await?;
         let store = self.replace_database(&staged.staged, &store_key).await?;
-        store.transact(now, async |txn| txn.audit(Some(session.user()), "backup.restore", None).await).await?;
+        let audited =
+            store.transact(now, async |txn| txn.audit(Some(session.user()), "backup.restore", None).await).await;
+        store.close_on_error(audited).await?;
         Ok(store)
     }
 
@@ -125,26 +136,44 @@ impl Store {
     /// the file changes, so an interruption at any point leaves a store that opens with exactly one of the
     /// two keys (see [`Store::open`]).
     pub async fn rekey(self, session: &Session, now: Timestamp) -> Result<Store, StoreError> {
-        session.require(Role::Admin)?;
-        let new_key = DbKey::generate()?;
-        self.keys.save(&self.paths.dir, KeySlot::Pending, &new_key)?;
         let staged = self.paths.sidecar(".rekeying");
-        let _ = std::fs::remove_file(&staged);
-        let mut conn = self.pool.acquire().await.map_err(StoreError::db("rekey"))?;
-        db::export(&mut conn, &staged, &new_key).await?;
-        drop(conn);
+        let prepared = async {
+            session.require(Role::Admin)?;
+            let new_key = DbKey::generate()?;
+            self.keys.save(&self.paths.dir, KeySlot::Pending, &new_key)?;
+            let _ = std::fs::remove_file(&staged);
+            let mut conn = self.pool.acquire().await.map_err(StoreError::db("rekey"))?;
+            db::export(&mut conn, &staged, &new_key).await?;
+            Ok(new_key)
+        }
+        .await;
+        let new_key = self.close_on_error(prepared).await?;
         let (dir, keys) = (self.paths.dir.clone(), Arc::clone(&self.keys));
         let store = self.replace_database(&staged, &new_key).await?;
-        keys.save(&dir, KeySlot::Current, &new_key)?;
-        keys.delete(&dir, KeySlot::Pending)?;
-        store.transact(now, async |txn| txn.audit(Some(session.user()), "key.rotate", None).await).await?;
+        let settled = async {
+            keys.save(&dir, KeySlot::Current, &new_key)?;
+            keys.delete(&dir, KeySlot::Pending)?;
+            store.transact(now, async |txn| txn.audit(Some(session.user()), "key.rotate", None).await).await
+        }
+        .await;
+        store.close_on_error(settled).await?;
         Ok(store)
+    }
+
+    /// For operations that consume the store: on failure, close it before handing back the error, so no
+    /// connection is left to close on its own thread while the process exits.
+    async fn close_on_error<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        if result.is_err() {
+            let _ = self.checkpoint_and_close().await;
+        }
+        result
     }
 
     /// Closes the store, moves `staged` over the database file in one rename and reopens with `key`.
     async fn replace_database(self, staged: &Path, key: &DbKey) -> Result<Store, StoreError> {
         self.checkpoint_and_close().await?;
-        let Store { paths, keys, .. } = self;
+        let (paths, keys) = (self.paths.clone(), Arc::clone(&self.keys));
+        drop(self);
         // After a TRUNCATE checkpoint and the last close the WAL holds nothing; remove the companions so they
         // can never be applied to the new file.
         for companion in [paths.sidecar("-wal"), paths.sidecar("-shm")] {

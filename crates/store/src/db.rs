@@ -43,14 +43,25 @@ pub(crate) async fn probe(path: &Path, key: &DbKey, access: Access) -> Result<Sq
         .connect()
         .await
         .map_err(StoreError::db("open"))?;
+    match prove_key(&mut conn, path).await {
+        Ok(()) => Ok(conn),
+        Err(e) => {
+            // Closed here rather than dropped: a close left to the worker thread can outlive the process.
+            let _ = conn.close().await;
+            Err(e)
+        }
+    }
+}
+
+async fn prove_key(conn: &mut SqliteConnection, path: &Path) -> Result<(), StoreError> {
     let version: Option<String> =
-        sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(&mut conn).await.map_err(StoreError::db("open"))?;
+        sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(&mut *conn).await.map_err(StoreError::db("open"))?;
     if version.unwrap_or_default().is_empty() {
         return Err(StoreError::NotEncrypted);
     }
-    match sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_schema").fetch_one(&mut conn).await {
-        Ok(_) => Ok(conn),
-        Err(e) if sqlite_code(&e) == Some(NOTADB) => Err(diagnose_unreadable(&mut conn, path).await),
+    match sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_schema").fetch_one(&mut *conn).await {
+        Ok(_) => Ok(()),
+        Err(e) if sqlite_code(&e) == Some(NOTADB) => Err(diagnose_unreadable(conn, path).await),
         Err(e) => Err(StoreError::db("open")(e)),
     }
 }

@@ -189,7 +189,8 @@ impl Store {
         Ok(Self { pool, paths, keys, device, writer: Mutex::new(HlcClock::resume(last)) })
     }
 
-    /// Checkpoints the WAL into the database file and closes every connection.
+    /// Checkpoints the WAL into the database file and closes every connection. Call it before the process
+    /// exits: a store that is only dropped leaves its connections closing on their own threads.
     pub async fn close(self) -> Result<(), StoreError> {
         self.checkpoint_and_close().await
     }

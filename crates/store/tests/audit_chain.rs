@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use eclinic_domain::Role;
@@ -37,6 +38,7 @@ async fn check(sql: &'static str, expect: AuditReport) {
     tamper(&data, keys.as_ref(), sql).await;
     let store = Store::open(&data, keys).await.unwrap();
     assert_eq!(store.verify_audit(&admin).await.unwrap(), expect, "{sql}");
+    store.close().await.unwrap();
 }
 
 #[tokio::test]
@@ -44,6 +46,7 @@ async fn an_untouched_chain_verifies() {
     let f = populated().await;
     let report = f.store.verify_audit(&f.admin).await.unwrap();
     assert!(matches!(report, AuditReport::Intact { entries } if entries >= 5), "{report:?}");
+    f.close().await;
 }
 
 #[tokio::test]
@@ -80,4 +83,5 @@ async fn only_admins_verify_the_chain() {
     let nurse = f.store.sign_in("nurse", "4821", at(20)).await.unwrap();
     let err = f.store.verify_audit(&nurse).await.unwrap_err();
     assert_eq!(err.code(), "forbidden");
+    f.close().await;
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use eclinic_domain::RequiredText;
@@ -70,6 +71,7 @@ async fn a_backup_with_the_wrong_key_is_refused_and_nothing_changes() {
     let err = f.store.stage_restore(&f.admin, &file, Some(DbKey::generate().unwrap())).await.unwrap_err();
     assert_eq!(err.code(), "wrong_key");
     assert_eq!(f.store.table_digests().await.unwrap(), digests, "the store is unchanged and still open");
+    f.close().await;
 }
 
 #[tokio::test]
@@ -78,4 +80,5 @@ async fn backups_inside_the_data_directory_are_refused() {
     let inside = f.data_dir().join("backup.db");
     let err = f.store.create_backup(&f.admin, &inside, BackupKey::SameAsStore, at(100)).await.unwrap_err();
     assert_eq!(err.code(), "backup_inside_data_dir");
+    f.close().await;
 }

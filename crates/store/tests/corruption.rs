@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use eclinic_store::{Store, StoreError};
@@ -33,7 +34,11 @@ async fn check(page: u64, within: u64) -> StoreError {
     flip_byte(&data.join("records.db"), (page - 1) * PAGE + within);
     match Store::open(&data, keys).await {
         Err(e) => e,
-        Ok(store) => store.check_integrity().await.expect_err("a flipped byte is found by the integrity check"),
+        Ok(store) => {
+            let err = store.check_integrity().await.expect_err("a flipped byte is found by the integrity check");
+            store.close().await.unwrap();
+            err
+        }
     }
 }
 
@@ -68,10 +73,12 @@ async fn reading_a_damaged_page_is_a_typed_error() {
     flip_byte(&db, 500); // page 1 restored: the store opens, every other page is damaged
     let store = Store::open(&data, keys).await;
     let err = match store {
-        Ok(store) => store
-            .search_patients(&admin, &eclinic_store::PatientQuery::parse("Patient"), 50, at(9_999))
-            .await
-            .unwrap_err(),
+        Ok(store) => {
+            let query = eclinic_store::PatientQuery::parse("Patient");
+            let err = store.search_patients(&admin, &query, 50, at(9_999)).await.unwrap_err();
+            let _ = store.close().await;
+            err
+        }
         Err(e) => e,
     };
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");

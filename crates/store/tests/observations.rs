@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use eclinic_domain::{
@@ -50,6 +51,7 @@ async fn values_keep_their_precision_and_impossible_ones_are_flagged() {
         assert_eq!(o.flags.contains(ObservationFlag::Implausible), *implausible, "{value} {unit}");
         assert_eq!(o.is_valid_measurement(), !implausible);
     }
+    f.close().await;
 }
 
 #[tokio::test]
@@ -76,4 +78,5 @@ async fn a_unit_that_does_not_fit_or_an_unknown_patient_is_refused() {
     let err = f.store.add_observation(&f.admin, orphan, at(5)).await.unwrap_err();
     assert_eq!(err.code(), "not_found");
     assert!(f.store.observations_for(&f.admin, p.id, at(6)).await.unwrap().is_empty());
+    f.close().await;
 }

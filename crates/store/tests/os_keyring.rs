@@ -1,6 +1,7 @@
 //! The real key store: Secret Service through the `keyring` crate. `cargo xtask test` runs this under
 //! `dbus-run-session` with an unlocked gnome-keyring; the missing-keyring case is in the CLI's tests, which
 //! start the program without a session bus.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod support;
 

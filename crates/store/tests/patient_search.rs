@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use eclinic_store::PatientQuery;
@@ -33,6 +34,7 @@ async fn by_name_cnic_or_phone() {
     check(&f, "100%", &["Zainab 100% well_"]).await;
     check(&f, "_", &["Zainab 100% well_"]).await;
     check(&f, "nobody", &[]).await;
+    f.close().await;
 }
 
 #[tokio::test]
@@ -47,4 +49,5 @@ async fn every_patient_returned_is_an_audited_read() {
     f.store.search_patients(&f.admin, &PatientQuery::parse("35202-1234567-8"), 10, at(50)).await.unwrap();
     let tail = f.store.audit_tail(&f.admin, 3).await.unwrap();
     assert!(tail.iter().all(|e| e.action == "patient.read" && e.record.is_some()), "{tail:?}");
+    f.close().await;
 }

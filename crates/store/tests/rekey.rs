@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use eclinic_store::{KeySlot, KeyStore, Store};
@@ -30,7 +31,7 @@ async fn rekey_replaces_the_key_and_keeps_every_row() {
         "the old key no longer opens it"
     );
     keys.save(&data, KeySlot::Current, &new_key).unwrap();
-    Store::open(&data, keys).await.unwrap();
+    Store::open(&data, keys).await.unwrap().close().await.unwrap();
     drop(dir);
 }
 
@@ -62,6 +63,6 @@ async fn a_recovery_key_restores_access_and_a_wrong_one_is_refused() {
 
     let key = eclinic_store::DbKey::from_recovery_hex(&format!(" {} ", hex.as_str())).unwrap();
     Store::import_recovery_key(&data, keys.as_ref(), &key).await.unwrap();
-    Store::open(&data, keys).await.unwrap();
+    Store::open(&data, keys).await.unwrap().close().await.unwrap();
     assert!(eclinic_store::DbKey::from_recovery_hex("abc").is_err());
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use eclinic_domain::RequiredText;
@@ -24,6 +25,7 @@ async fn every_change_appends_a_revision_with_the_full_content() {
         assert_eq!(revision.device, f.store.device_id().to_string());
     }
     assert!(history.windows(2).all(|w| w[0].hlc < w[1].hlc), "HLC strictly increases");
+    f.close().await;
 }
 
 #[tokio::test]
@@ -42,6 +44,7 @@ async fn the_clock_resumes_after_reopen_even_if_the_wall_clock_went_back() {
     let history = store.history(&admin, &patient.id.to_string(), at(6)).await.unwrap();
     assert_eq!(history.len(), 2);
     assert!(history[0].hlc < history[1].hlc, "{:?}", history.iter().map(|r| r.hlc).collect::<Vec<_>>());
+    store.close().await.unwrap();
 }
 
 #[tokio::test]
@@ -52,4 +55,5 @@ async fn updating_an_unknown_patient_is_not_found() {
     patient.id = eclinic_domain::PatientId::new(at(11));
     let err = f.store.update_patient(&f.admin, &patient, at(12)).await.unwrap_err();
     assert_eq!(err.code(), "not_found");
+    f.close().await;
 }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 mod support;
 
 use eclinic_domain::Role;
@@ -13,6 +14,7 @@ async fn check(attempts: &[Attempt]) {
         let got = f.store.sign_in("nurse", pin, at(second * 1000)).await.map(|_| ()).map_err(|e| e.code());
         assert_eq!(got, *expect, "attempt {i} at {second}s with {pin}");
     }
+    f.close().await;
 }
 
 const WRONG: Result<(), &str> = Err("invalid_credentials");
@@ -69,6 +71,7 @@ async fn unknown_users_and_bad_usernames_look_like_wrong_secrets() {
         let err = f.store.sign_in(name, "4821", at(1)).await.unwrap_err();
         assert_eq!(err.code(), "invalid_credentials", "{name:?}");
     }
+    f.close().await;
 }
 
 #[tokio::test]
@@ -84,4 +87,5 @@ async fn roles_are_checked_in_the_store() {
     assert_eq!(err.code(), "invalid_input");
     let err = f.store.bootstrap_admin(new_user("root", Role::Admin, "long enough pw"), at(5)).await.unwrap_err();
     assert_eq!(err.code(), "already_bootstrapped");
+    f.close().await;
 }
