@@ -72,6 +72,17 @@ pub fn which(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
+/// rustfmt and clippy, which the test command runs; rustup installs them when the toolchain lacks them.
+pub fn rust_components() -> anyhow::Result<()> {
+    for (tool, component) in [("fmt", "rustfmt"), ("clippy", "clippy")] {
+        let present = Command::new("cargo").args([tool, "--version"]).output().is_ok_and(|o| o.status.success());
+        if !present {
+            run(Command::new("rustup").args(["component", "add", component]))?;
+        }
+    }
+    Ok(())
+}
+
 pub fn nextest() -> anyhow::Result<()> {
     let present = Command::new("cargo").args(["nextest", "--version"]).output().is_ok_and(|o| o.status.success());
     if present {

@@ -27,6 +27,7 @@ fn in_ci() -> bool {
 
 pub fn test(root: &Path, filters: &[String]) -> anyhow::Result<()> {
     deps::apt()?;
+    deps::rust_components()?;
     deps::nextest()?;
     deps::ui(root)?;
     deps::run(cargo(root, &["fmt", "--all", "--check"]))?;
