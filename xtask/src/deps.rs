@@ -92,15 +92,21 @@ pub fn nextest() -> anyhow::Result<()> {
     run(Command::new("cargo").args(["install", "cargo-nextest", "--locked"]))
 }
 
-/// `npm ci` when node_modules is missing or older than the lock file, the type check, then the production
-/// build that the desktop shell embeds.
+/// Installs the locked npm packages when node_modules is missing or older than the lock file, then runs the
+/// type check and the production build that the desktop shell embeds.
+///
+/// `npm install --no-save` rather than `npm ci`: the registry mirror this project builds against lacks some
+/// of rollup's per-platform optional packages, so the lock file cannot list them all and `npm ci` refuses it;
+/// `install --no-save` installs exactly the locked versions and leaves the lock file untouched.
 pub fn ui(root: &Path) -> anyhow::Result<()> {
     let ui = root.join("ui");
     let lock = ui.join("package-lock.json");
     let marker = ui.join("node_modules/.package-lock.json");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     if modified(&marker).is_none() || modified(&marker) < modified(&lock) {
-        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&ui))?;
+        run(Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&ui))?;
     }
     run(Command::new("npm").args(["run", "--silent", "check"]).current_dir(&ui))?;
     run(Command::new("npm").args(["run", "--silent", "build"]).current_dir(&ui))
