@@ -69,6 +69,20 @@ impl Quantity {
         Decimal::from_str(raw).map(Self).map_err(|_| ValidationError::Decimal)
     }
 
+    /// `mantissa × 10^exponent`, with as many decimals as a negative exponent says: IEEE 11073 devices send
+    /// 2.0 as (20, -1) and 2.00 as (200, -2), and the two stay different.
+    pub fn from_mantissa_exponent(mantissa: i64, exponent: i32) -> Result<Self, ValidationError> {
+        if exponent <= 0 {
+            let scale = u32::try_from(-i64::from(exponent)).map_err(|_| ValidationError::Decimal)?;
+            Decimal::try_from_i128_with_scale(i128::from(mantissa), scale)
+                .map(Self)
+                .map_err(|_| ValidationError::Decimal)
+        } else {
+            let factor = 10i64.checked_pow(u32::try_from(exponent).map_err(|_| ValidationError::Decimal)?);
+            factor.and_then(|f| mantissa.checked_mul(f)).map(|v| Self(Decimal::from(v))).ok_or(ValidationError::Decimal)
+        }
+    }
+
     pub fn as_decimal(&self) -> Decimal {
         self.0
     }

@@ -28,3 +28,19 @@ fn equal_only_with_equal_precision() {
     assert_eq!(q("2.0"), q("2.0"));
     assert_ne!(q("36.6"), q("36.60"));
 }
+
+#[test]
+fn from_mantissa_and_exponent_keeps_the_device_precision() {
+    let check = |m: i64, e: i32, expect: Result<&str, ValidationError>| {
+        let got = Quantity::from_mantissa_exponent(m, e).map(|q| q.to_string());
+        assert_eq!(got.as_deref().map_err(Clone::clone), expect, "{m}e{e}");
+    };
+    check(20, -1, Ok("2.0"));
+    check(200, -2, Ok("2.00"));
+    check(-5, 0, Ok("-5"));
+    check(12, 2, Ok("1200"));
+    check(1, -28, Ok("0.0000000000000000000000000001"));
+    check(1, -29, Err(ValidationError::Decimal));
+    check(i64::MAX, 1, Err(ValidationError::Decimal));
+    check(1, 127, Err(ValidationError::Decimal));
+}

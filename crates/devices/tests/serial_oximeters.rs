@@ -1,0 +1,63 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+use eclinic_devices::serial::cms50d::Cms50dParser;
+use eclinic_devices::serial::nonin::NoninFormat8Parser;
+use eclinic_domain::Timestamp;
+
+const NOW: Timestamp = Timestamp::from_unix_ms(1_795_392_000_000);
+
+fn cms50(chunks: &[&[u8]]) -> Vec<(Option<u16>, Option<u8>, u8, bool)> {
+    let mut parser = Cms50dParser::default();
+    for chunk in chunks {
+        parser.handle_bytes(NOW, chunk);
+    }
+    std::iter::from_fn(|| parser.poll_sample())
+        .map(|s| (s.pulse_rate, s.spo2, s.signal_strength, s.finger_out))
+        .collect()
+}
+
+#[test]
+fn cms50d_live_packets() {
+    assert_eq!(cms50(&[&[0x85, 0x40, 0x03, 0x48, 0x62]]), [(Some(72), Some(98), 5, false)]);
+    assert_eq!(cms50(&[&[0x85, 0x40, 0x43, 0x16, 0x61]]), [(Some(150), Some(97), 5, false)], "pulse bit 7 in byte 2");
+    assert_eq!(cms50(&[&[0x90, 0x00, 0x40, 0x7F, 0x7F]]), [(None, None, 0, true)], "finger out: no values");
+    assert_eq!(
+        cms50(&[&[0x85, 0x40], &[0x03, 0x48, 0x62, 0x86]]),
+        [(Some(72), Some(98), 5, false)],
+        "split across reads"
+    );
+    assert_eq!(
+        cms50(&[&[0x12, 0x85, 0x40, 0x83, 0x40, 0x03, 0x48, 0x62]]),
+        [(Some(72), Some(98), 3, false)],
+        "garbage and a cut packet are skipped; the next sync byte restarts"
+    );
+    assert_eq!(cms50(&[&[0x00, 0x7F, 0x12, 0x34]]), [], "no sync byte, no samples");
+}
+
+#[test]
+fn cms50d_never_holds_more_than_its_bound() {
+    let mut parser = Cms50dParser::default();
+    let packet = [0x85, 0x40, 0x03, 0x48, 0x62];
+    for _ in 0..5000 {
+        parser.handle_bytes(NOW, &packet);
+    }
+    assert_eq!(std::iter::from_fn(|| parser.poll_sample()).count(), 1024);
+    assert_eq!(parser.dropped(), 5000 - 1024);
+}
+
+#[test]
+fn nonin_format_8_frames() {
+    let parse = |bytes: &[u8]| {
+        let mut p = NoninFormat8Parser::default();
+        p.handle_bytes(NOW, bytes);
+        std::iter::from_fn(|| p.poll_sample()).collect::<Vec<_>>()
+    };
+    let high = parse(&[0x81, 0x16, 0x62, 0x00]);
+    assert_eq!((high[0].heart_rate, high[0].spo2), (Some(150), Some(98)), "heart-rate bits 7-8 are ORed in");
+    let missing = parse(&[0x83, 0x7F, 0x7F, 0x00]);
+    assert_eq!((missing[0].heart_rate, missing[0].spo2), (None, None));
+    let flagged = parse(&[0x94, 0x48, 0x61, 0x21]);
+    let f = flagged[0];
+    assert_eq!((f.heart_rate, f.spo2), (Some(72), Some(97)));
+    assert!(f.low_perfusion && f.artifact && f.smartpoint && f.low_battery && !f.out_of_track && !f.sensor_alarm);
+    assert_eq!(parse(&[0x48, 0x61, 0x81, 0x16, 0x62, 0x00, 0x81]).len(), 1, "resynchronises on the status byte");
+}
