@@ -1,6 +1,6 @@
 //! Contec CMS50D+ live data (19200 baud, 8-O-1): 5-byte packets, only the first with bit 7 set.
 
-use super::{Pending, SyncFramer};
+use super::{SyncFrame, SyncParser};
 use eclinic_domain::Timestamp;
 
 /// The serial line settings the oximeter speaks.
@@ -23,6 +23,14 @@ pub struct Cms50Sample {
     pub spo2: Option<u8>,
 }
 
+impl SyncFrame for Cms50Sample {
+    const LEN: usize = 5;
+
+    fn decode(at: Timestamp, frame: &[u8]) -> Option<Self> {
+        <[u8; 5]>::try_from(frame).ok().map(|f| sample(at, f))
+    }
+}
+
 fn sample(at: Timestamp, [b0, b1, b2, b3, b4]: [u8; 5]) -> Cms50Sample {
     let pulse = (u16::from(b2 & 0x40) << 1) | u16::from(b3 & 0x7F);
     let spo2 = b4 & 0x7F;
@@ -41,27 +49,5 @@ fn sample(at: Timestamp, [b0, b1, b2, b3, b4]: [u8; 5]) -> Cms50Sample {
     }
 }
 
-/// Sans-IO parser: `handle_bytes` with what the port delivered, then drain `poll_sample`.
-#[derive(Debug, Default, Clone)]
-pub struct Cms50dParser {
-    framer: SyncFramer<5>,
-    pending: Pending<Cms50Sample>,
-}
-
-impl Cms50dParser {
-    pub fn handle_bytes(&mut self, now: Timestamp, bytes: &[u8]) {
-        for &byte in bytes {
-            let pending = &mut self.pending;
-            self.framer.push(byte, |frame| pending.push(sample(now, frame)));
-        }
-    }
-
-    pub fn poll_sample(&mut self) -> Option<Cms50Sample> {
-        self.pending.pop()
-    }
-
-    /// Samples dropped because the caller did not drain them.
-    pub fn dropped(&self) -> u64 {
-        self.pending.dropped
-    }
-}
+/// Parser for the CMS50D+ live stream.
+pub type Cms50dParser = SyncParser<Cms50Sample>;

@@ -3,59 +3,67 @@
 pub mod cms50d;
 pub mod nonin;
 
+use eclinic_domain::Timestamp;
 use std::collections::VecDeque;
 
 /// Most readings a parser holds for a caller that is not draining it; older ones are dropped first.
 const MAX_PENDING: usize = 1024;
 
-/// Frames of `N` bytes in which only the first has bit 7 set (CMS50D+ live data, Nonin format 8). A byte
-/// with bit 7 set inside a frame starts a new one, so the parser resynchronises after lost bytes.
-#[derive(Debug, Default, Clone)]
-struct SyncFramer<const N: usize> {
-    partial: Vec<u8>,
+/// A fixed-length frame whose first byte alone has bit 7 set (CMS50D+ live data, Nonin format 8).
+pub trait SyncFrame: Sized {
+    const LEN: usize;
+    /// Decodes a frame of exactly `LEN` bytes received at `received_at`.
+    fn decode(received_at: Timestamp, frame: &[u8]) -> Option<Self>;
 }
 
-impl<const N: usize> SyncFramer<N> {
-    fn push(&mut self, byte: u8, mut on_frame: impl FnMut([u8; N])) {
-        let sync = byte & 0x80 != 0;
-        if sync {
-            self.partial.clear();
-            self.partial.push(byte);
-        } else if !self.partial.is_empty() {
-            self.partial.push(byte);
-        }
-        if self.partial.len() == N {
-            if let Ok(frame) = <[u8; N]>::try_from(self.partial.as_slice()) {
-                on_frame(frame);
-            }
-            self.partial.clear();
-        }
-    }
-}
-
-/// A bounded queue of parsed readings.
+/// Sans-IO stream parser for [`SyncFrame`]s: `handle_bytes` with what the port delivered, then drain
+/// `poll_sample`. A byte with bit 7 set inside a frame starts a new one, so it resynchronises after lost
+/// bytes; readings wait in a bounded queue.
 #[derive(Debug, Clone)]
-struct Pending<T> {
-    items: VecDeque<T>,
+pub struct SyncParser<T> {
+    partial: Vec<u8>,
+    pending: VecDeque<T>,
     dropped: u64,
 }
 
-impl<T> Default for Pending<T> {
+impl<T> Default for SyncParser<T> {
     fn default() -> Self {
-        Self { items: VecDeque::new(), dropped: 0 }
+        Self { partial: Vec::new(), pending: VecDeque::new(), dropped: 0 }
     }
 }
 
-impl<T> Pending<T> {
-    fn push(&mut self, item: T) {
-        if self.items.len() == MAX_PENDING {
-            self.items.pop_front();
-            self.dropped += 1;
+impl<T: SyncFrame> SyncParser<T> {
+    pub fn handle_bytes(&mut self, now: Timestamp, bytes: &[u8]) {
+        for &byte in bytes {
+            if byte & 0x80 != 0 {
+                self.partial.clear();
+                self.partial.push(byte);
+            } else if !self.partial.is_empty() {
+                self.partial.push(byte);
+            }
+            if self.partial.len() == T::LEN {
+                if let Some(sample) = T::decode(now, &self.partial) {
+                    self.push(sample);
+                }
+                self.partial.clear();
+            }
         }
-        self.items.push_back(item);
     }
 
-    fn pop(&mut self) -> Option<T> {
-        self.items.pop_front()
+    fn push(&mut self, sample: T) {
+        if self.pending.len() == MAX_PENDING {
+            self.pending.pop_front();
+            self.dropped += 1;
+        }
+        self.pending.push_back(sample);
+    }
+
+    pub fn poll_sample(&mut self) -> Option<T> {
+        self.pending.pop_front()
+    }
+
+    /// Samples dropped because the caller did not drain them.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 }

@@ -1,7 +1,7 @@
 //! Nonin 9560 data format 8: 4-byte frames. The status byte carries the sync bit (bit 7), the other bytes
 //! have bit 7 clear, which is how the parser finds frame starts in a byte stream.
 
-use super::{Pending, SyncFramer};
+use super::{SyncFrame, SyncParser};
 use eclinic_domain::Timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +18,14 @@ pub struct NoninSample {
     pub smartpoint: bool,
     pub sensor_alarm: bool,
     pub low_battery: bool,
+}
+
+impl SyncFrame for NoninSample {
+    const LEN: usize = 4;
+
+    fn decode(at: Timestamp, frame: &[u8]) -> Option<Self> {
+        <[u8; 4]>::try_from(frame).ok().map(|f| sample(at, f))
+    }
 }
 
 fn sample(at: Timestamp, [status, hr_low, spo2, status2]: [u8; 4]) -> NoninSample {
@@ -39,22 +47,5 @@ fn sample(at: Timestamp, [status, hr_low, spo2, status2]: [u8; 4]) -> NoninSampl
     }
 }
 
-/// Sans-IO parser for data format 8.
-#[derive(Debug, Default, Clone)]
-pub struct NoninFormat8Parser {
-    framer: SyncFramer<4>,
-    pending: Pending<NoninSample>,
-}
-
-impl NoninFormat8Parser {
-    pub fn handle_bytes(&mut self, now: Timestamp, bytes: &[u8]) {
-        for &byte in bytes {
-            let pending = &mut self.pending;
-            self.framer.push(byte, |frame| pending.push(sample(now, frame)));
-        }
-    }
-
-    pub fn poll_sample(&mut self) -> Option<NoninSample> {
-        self.pending.pop()
-    }
-}
+/// Parser for data format 8.
+pub type NoninFormat8Parser = SyncParser<NoninSample>;
