@@ -7,6 +7,7 @@
 pub mod error;
 pub mod gatt;
 pub mod ieee11073;
+pub mod observe;
 mod reader;
 pub mod serial;
 

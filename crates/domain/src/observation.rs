@@ -43,8 +43,9 @@ impl LoincCode {
 pub struct UcumUnit(&'static str);
 
 impl UcumUnit {
-    const KNOWN: &'static [&'static str] =
-        &["/min", "%", "Cel", "[degF]", "cm", "[in_i]", "kg", "g", "[lb_av]", "kg/m2", "mm[Hg]", "mg/dL", "mmol/L"];
+    const KNOWN: &'static [&'static str] = &[
+        "/min", "%", "Cel", "[degF]", "cm", "[in_i]", "kg", "g", "[lb_av]", "kg/m2", "mm[Hg]", "kPa", "mg/dL", "mmol/L",
+    ];
 
     pub fn parse(raw: &str) -> Result<Self, ValidationError> {
         Self::KNOWN.iter().find(|u| **u == raw.trim()).map(|u| Self(u)).ok_or(ValidationError::Ucum)
@@ -81,6 +82,14 @@ impl Quantity {
             let factor = 10i64.checked_pow(u32::try_from(exponent).map_err(|_| ValidationError::Decimal)?);
             factor.and_then(|f| mantissa.checked_mul(f)).map(|v| Self(Decimal::from(v))).ok_or(ValidationError::Decimal)
         }
+    }
+
+    /// The same measurement in a unit `10^places` times smaller (kg/L to mg/dL is 5 places, m to cm is 2),
+    /// keeping its significant digits: 0.00110 kg/L is 110 mg/dL, not 110.00000.
+    pub fn shift_decimal_point(self, places: i32) -> Result<Self, ValidationError> {
+        let mantissa = i64::try_from(self.0.mantissa()).map_err(|_| ValidationError::Decimal)?;
+        let exponent = i32::try_from(self.0.scale()).map_err(|_| ValidationError::Decimal)?;
+        Self::from_mantissa_exponent(mantissa, places - exponent)
     }
 
     pub fn as_decimal(&self) -> Decimal {

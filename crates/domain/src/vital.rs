@@ -61,8 +61,18 @@ const SPECS: &[Spec] = &[
         units: &[("kg", "0.3", "350"), ("g", "300", "350000"), ("[lb_av]", "0.6", "770")],
     },
     Spec { kind: VitalKind::Bmi, name: "bmi", loinc: "39156-5", units: &[("kg/m2", "5", "100")] },
-    Spec { kind: VitalKind::SystolicPressure, name: "systolic", loinc: "8480-6", units: &[("mm[Hg]", "40", "300")] },
-    Spec { kind: VitalKind::DiastolicPressure, name: "diastolic", loinc: "8462-4", units: &[("mm[Hg]", "10", "200")] },
+    Spec {
+        kind: VitalKind::SystolicPressure,
+        name: "systolic",
+        loinc: "8480-6",
+        units: &[("mm[Hg]", "40", "300"), ("kPa", "5.3", "40")],
+    },
+    Spec {
+        kind: VitalKind::DiastolicPressure,
+        name: "diastolic",
+        loinc: "8462-4",
+        units: &[("mm[Hg]", "10", "200"), ("kPa", "1.3", "26.7")],
+    },
     Spec {
         kind: VitalKind::HeadCircumference,
         name: "head-circumference",

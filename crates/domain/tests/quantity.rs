@@ -44,3 +44,16 @@ fn from_mantissa_and_exponent_keeps_the_device_precision() {
     check(i64::MAX, 1, Err(ValidationError::Decimal));
     check(1, 127, Err(ValidationError::Decimal));
 }
+
+#[test]
+fn shifting_the_decimal_point_keeps_significant_digits() {
+    let check = |raw: &str, places: i32, expect: &str| {
+        let got = Quantity::parse(raw).and_then(|q| q.shift_decimal_point(places)).map(|q| q.to_string());
+        assert_eq!(got.as_deref(), Ok(expect), "{raw} shifted {places}");
+    };
+    check("0.00110", 5, "110");
+    check("0.0061", 3, "6.1");
+    check("1.750", 2, "175.0");
+    check("2", 2, "200");
+    check("120", -2, "1.20");
+}
