@@ -1,7 +1,7 @@
 //! Opening a SQLCipher database: key handling, the checks that make a wrong key or a damaged file a typed
 //! error, and the pragmas that make clinical writes durable.
 
-use crate::error::{NOTADB, StoreError, sqlite_code};
+use crate::error::{NOTADB, READONLY, StoreError, sqlite_code};
 use crate::key::DbKey;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
@@ -31,18 +31,47 @@ fn base_options(path: &Path, key: &DbKey) -> SqliteConnectOptions {
         .disable_statement_logging()
 }
 
-/// Connects without changing anything in the file and proves that the key opens it.
+/// Connects and proves that the key opens the file, without changing the database or its WAL.
 ///
 /// SQLCipher accepts any key at connect and fails at the first read of page 1, so a check query runs here.
 /// When it fails, the per-page HMACs tell a wrong key (no page verifies) from a damaged file (some do).
+///
+/// A store whose process died mid-write leaves a WAL whose index (`-shm`) must be rebuilt before anything
+/// can be read, and a read-only connection may not rebuild it. Then the probe retries read-write: rebuilding
+/// the index reads WAL frames as stored and writes only `-shm`, whatever the key.
 pub(crate) async fn probe(path: &Path, key: &DbKey, access: Access) -> Result<SqliteConnection, StoreError> {
+    match probe_with(path, key, access).await {
+        Err(Probe::NeedsWalRecovery) if access == Access::ReadOnly => {
+            probe_with(path, key, Access::ReadWrite).await.map_err(Probe::into_error)
+        }
+        other => other.map_err(Probe::into_error),
+    }
+}
+
+enum Probe {
+    NeedsWalRecovery,
+    Failed(StoreError),
+}
+
+impl Probe {
+    fn into_error(self) -> StoreError {
+        match self {
+            Probe::NeedsWalRecovery => {
+                StoreError::Database { op: "open", message: "the write-ahead log needs recovery".to_owned() }
+            }
+            Probe::Failed(e) => e,
+        }
+    }
+}
+
+async fn probe_with(path: &Path, key: &DbKey, access: Access) -> Result<SqliteConnection, Probe> {
     let mut conn = base_options(path, key)
         .read_only(access == Access::ReadOnly)
         // ATTACH inherits the open flags: exporting needs CREATE for the target file.
         .create_if_missing(access == Access::ReadWrite)
         .connect()
         .await
-        .map_err(StoreError::db("open"))?;
+        .map_err(|e| classify(StoreError::db("open"), e))?;
     match prove_key(&mut conn, path).await {
         Ok(()) => Ok(conn),
         Err(e) => {
@@ -53,16 +82,23 @@ pub(crate) async fn probe(path: &Path, key: &DbKey, access: Access) -> Result<Sq
     }
 }
 
-async fn prove_key(conn: &mut SqliteConnection, path: &Path) -> Result<(), StoreError> {
-    let version: Option<String> =
-        sqlx::query_scalar("PRAGMA cipher_version").fetch_optional(&mut *conn).await.map_err(StoreError::db("open"))?;
+/// SQLITE_READONLY (8) from a read-only connection means it would have had to write to read: WAL recovery.
+fn classify(map: impl FnOnce(sqlx::Error) -> StoreError, err: sqlx::Error) -> Probe {
+    if sqlite_code(&err) == Some(READONLY) { Probe::NeedsWalRecovery } else { Probe::Failed(map(err)) }
+}
+
+async fn prove_key(conn: &mut SqliteConnection, path: &Path) -> Result<(), Probe> {
+    let version: Option<String> = sqlx::query_scalar("PRAGMA cipher_version")
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|e| classify(StoreError::db("open"), e))?;
     if version.unwrap_or_default().is_empty() {
-        return Err(StoreError::NotEncrypted);
+        return Err(Probe::Failed(StoreError::NotEncrypted));
     }
     match sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_schema").fetch_one(&mut *conn).await {
         Ok(_) => Ok(()),
-        Err(e) if sqlite_code(&e) == Some(NOTADB) => Err(diagnose_unreadable(conn, path).await),
-        Err(e) => Err(StoreError::db("open")(e)),
+        Err(e) if sqlite_code(&e) == Some(NOTADB) => Err(Probe::Failed(diagnose_unreadable(conn, path).await)),
+        Err(e) => Err(classify(StoreError::db("open"), e)),
     }
 }
 

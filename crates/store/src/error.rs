@@ -114,6 +114,7 @@ impl StoreError {
 
 pub(crate) const CORRUPT: i32 = 11;
 pub(crate) const NOTADB: i32 = 26;
+pub(crate) const READONLY: i32 = 8;
 
 /// The primary SQLite result code of a database error.
 pub(crate) fn sqlite_code(err: &sqlx::Error) -> Option<i32> {
