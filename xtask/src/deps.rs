@@ -45,27 +45,23 @@ fn privileged(args: &[&str]) -> Command {
 }
 
 pub fn apt() -> anyhow::Result<()> {
-    let missing: Vec<&str> = APT_PACKAGES.iter().copied().filter(|p| !installed(p)).collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    if which("node") && which("npm") {
-        // A Node.js from elsewhere (nvm, NodeSource) is fine; Debian's would conflict with it.
-        let missing: Vec<&str> = missing.iter().copied().filter(|p| !matches!(*p, "nodejs" | "npm")).collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        return install(&missing);
-    }
-    install(&missing)
+    // A Node.js from elsewhere (nvm, NodeSource) is fine; Debian's would conflict with it.
+    let node_present = which("node") && which("npm");
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| !(node_present && matches!(*p, "nodejs" | "npm")))
+        .filter(|p| !installed(p))
+        .collect();
+    if missing.is_empty() { Ok(()) } else { install(&missing) }
 }
 
 fn install(missing: &[&str]) -> anyhow::Result<()> {
     eprintln!("xtask: installing {}", missing.join(" "));
-    run(privileged(&["apt-get", "update", "-qq"]))?;
+    run(&mut privileged(&["apt-get", "update", "-qq"]))?;
     let mut args = vec!["apt-get", "install", "-y", "-qq", "--no-install-recommends"];
     args.extend_from_slice(missing);
-    run(privileged(&args))
+    run(&mut privileged(&args))
 }
 
 pub fn which(program: &str) -> bool {
@@ -112,9 +108,7 @@ pub fn ui(root: &Path) -> anyhow::Result<()> {
     run(Command::new("npm").args(["run", "--silent", "build"]).current_dir(&ui))
 }
 
-pub fn run(cmd: impl std::borrow::BorrowMut<Command>) -> anyhow::Result<()> {
-    let mut cmd = cmd;
-    let cmd: &mut Command = cmd.borrow_mut();
+pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
     let shown = format!("{cmd:?}");
     let status = cmd.status().with_context(|| format!("cannot start {shown}"))?;
     if !status.success() {

@@ -26,7 +26,7 @@ pub fn run(
     cmd.arg("--").arg(std::env::current_exe()?).arg(INNER).arg(program).args(args);
     cmd.env("XDG_DATA_HOME", keyrings).env("XDG_RUNTIME_DIR", &runtime).env("ECLINIC_KEYRING_PASSWORD", password);
     cmd.envs(env.iter().map(|(k, v)| (k, v)));
-    crate::deps::run(cmd)
+    crate::deps::run(&mut cmd)
 }
 
 #[cfg(unix)]

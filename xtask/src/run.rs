@@ -30,8 +30,11 @@ pub fn test(root: &Path, filters: &[String]) -> anyhow::Result<()> {
     deps::rust_components()?;
     deps::nextest()?;
     deps::ui(root)?;
-    deps::run(cargo(root, &["fmt", "--all", "--check"]))?;
-    deps::run(cargo(root, &["clippy", "--workspace", "--all-targets", "--locked", "--quiet", "--", "-D", "warnings"]))?;
+    deps::run(&mut cargo(root, &["fmt", "--all", "--check"]))?;
+    deps::run(&mut cargo(
+        root,
+        &["clippy", "--workspace", "--all-targets", "--locked", "--quiet", "--", "-D", "warnings"],
+    ))?;
 
     let keyrings = target_dir().join(format!("xtask-keyrings-{}", std::process::id()));
     let mut args: Vec<String> = ["nextest", "run", "--workspace", "--locked", "--profile"].map(String::from).to_vec();
@@ -45,12 +48,12 @@ pub fn test(root: &Path, filters: &[String]) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&keyrings);
     result?;
     // The benchmark compiles and runs once with a tiny workload (its real figures come from `cargo bench`).
-    deps::run(cargo(root, &["test", "--locked", "--quiet", "--package", "eclinic-store", "--bench", "store"]))
+    deps::run(&mut cargo(root, &["test", "--locked", "--quiet", "--package", "eclinic-store", "--bench", "store"]))
 }
 
 pub fn demo(root: &Path, _args: &[String]) -> anyhow::Result<()> {
     deps::apt()?;
-    deps::run(cargo(root, &["build", "--quiet", "--package", "eclinic-cli"]))?;
+    deps::run(&mut cargo(root, &["build", "--quiet", "--package", "eclinic-cli"]))?;
     let demo = target_dir().join("eclinic-demo");
     let eclinic = target_dir().join("debug/eclinic");
     let seed = std::env::current_exe()?;

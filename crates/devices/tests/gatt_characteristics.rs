@@ -1,15 +1,12 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+mod support;
 use eclinic_devices::DecodeError;
 use eclinic_devices::gatt::{
     BloodPressure, Characteristic, GlucoseDeduplicator, GlucoseUnit, Measurement, PressureUnit, PulseRange,
     SensorContact, TemperatureSite, TemperatureUnit, WeightUnits, decode,
 };
 use eclinic_devices::{Numeric, Special};
-
-fn hex(text: &str) -> Vec<u8> {
-    let clean: String = text.split_whitespace().collect();
-    (0..clean.len()).step_by(2).map(|i| u8::from_str_radix(&clean[i..i + 2], 16).expect("test hex")).collect()
-}
+use support::hex;
 
 fn num(n: &Numeric) -> String {
     match n {

@@ -1,9 +1,11 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+mod support;
 use eclinic_devices::gatt::{Characteristic, decode};
 use eclinic_devices::observe::{Context, Recorded, from_measurement, from_oximeter};
 use eclinic_devices::serial::cms50d::Cms50dParser;
 use eclinic_devices::serial::nonin::NoninFormat8Parser;
 use eclinic_domain::{ObservationSource, PatientId, RequiredText, Timestamp, VitalKind};
+use support::hex;
 
 fn cx() -> Context {
     Context {
@@ -13,11 +15,6 @@ fn cx() -> Context {
         serial: None,
         at: Timestamp::from_unix_ms(1_795_392_000_000),
     }
-}
-
-fn hex(text: &str) -> Vec<u8> {
-    let clean: String = text.split_whitespace().collect();
-    (0..clean.len()).step_by(2).map(|i| u8::from_str_radix(&clean[i..i + 2], 16).unwrap()).collect()
 }
 
 /// Each result as `kind value unit [flags]` or the reason it was not recorded.

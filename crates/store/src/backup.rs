@@ -7,7 +7,7 @@ use crate::auth::Session;
 use crate::db;
 use crate::error::{KeyError, StoreError};
 use crate::key::{DbKey, KeySlot, KeyStore};
-use crate::store::{StoragePaths, Store};
+use crate::store::{StoragePaths, Store, with_suffix};
 use eclinic_domain::{Role, Timestamp};
 use sha2::{Digest, Sha256};
 use sqlx::{Connection, Row};
@@ -30,12 +30,6 @@ pub enum BackupKey {
 #[derive(Debug)]
 pub struct StagedRestore {
     staged: PathBuf,
-}
-
-fn temp_sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 impl Store {
@@ -63,7 +57,7 @@ impl Store {
             BackupKey::SameAsStore => (self.current_key()?, false),
             BackupKey::New => (DbKey::generate()?, true),
         };
-        let partial = temp_sibling(&target, ".partial");
+        let partial = with_suffix(&target, ".partial");
         let _ = std::fs::remove_file(&partial);
         let mut conn = self.pool.acquire().await.map_err(StoreError::db("backup"))?;
         db::export(&mut conn, &partial, &backup_key).await?;

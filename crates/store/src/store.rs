@@ -9,6 +9,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::Mutex;
 
+/// `path` with `suffix` appended to its file name (`records.db` + `-wal`).
+pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// The files of a store inside its data directory.
 #[derive(Debug, Clone)]
 pub struct StoragePaths {
@@ -33,9 +40,7 @@ impl StoragePaths {
     }
 
     pub(crate) fn sidecar(&self, suffix: &str) -> PathBuf {
-        let mut name = self.db.clone().into_os_string();
-        name.push(suffix);
-        PathBuf::from(name)
+        with_suffix(&self.db, suffix)
     }
 }
 
@@ -142,6 +147,7 @@ impl Store {
         }
         let current = keys.load(&paths.dir, KeySlot::Current)?;
         let pending = keys.load(&paths.dir, KeySlot::Pending)?;
+        let had_pending = pending.is_some();
         let pool = match (current, pending) {
             (None, None) => return Err(KeyError::KeyMissing.into()),
             (Some(key), None) => db::open(&paths.db, &key).await?,
@@ -161,7 +167,9 @@ impl Store {
                 }
             }
         };
-        keys.delete(&paths.dir, KeySlot::Pending)?;
+        if had_pending {
+            keys.delete(&paths.dir, KeySlot::Pending)?;
+        }
         Self::from_pool(pool, paths, keys).await
     }
 
