@@ -1,0 +1,86 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+use eclinic_media::allocator::{Allocation, LinkStats, allocate};
+
+/// (width, height) of the chosen rung, or None for audio only.
+type Picture = Option<(u32, u32)>;
+
+fn picture(allocation: &Allocation) -> Picture {
+    allocation.video.map(|v| (v.rung.width, v.rung.height))
+}
+
+fn check(target_kbps: u32, loss: f32, expect: Picture, expect_fec: bool) {
+    let allocation = allocate(target_kbps * 1000, &LinkStats { loss, rtt_ms: 300 }, None, 0);
+    assert_eq!(picture(&allocation), expect, "{target_kbps} kb/s, loss {loss}");
+    let audio = allocation.audio;
+    assert_eq!(audio.fec, expect_fec, "{target_kbps} kb/s, loss {loss}: {audio:?}");
+    assert!((8_000..=24_000).contains(&audio.bitrate_bps), "{audio:?}");
+    if audio.fec {
+        assert!(audio.bitrate_bps >= if loss >= 0.08 { 18_000 } else { 24_000 }, "FEC needs the rate: {audio:?}");
+    }
+    let audio_wire = audio.bitrate_bps + 480 * 1000 / audio.frame_ms;
+    let video_wire = allocation.video.map_or(0, |v| u64::from(v.bitrate_bps) * 9_280 / 8_800);
+    assert!(u64::from(audio_wire) + video_wire <= u64::from(target_kbps) * 1000, "{allocation:?} exceeds {target_kbps} kb/s");
+}
+
+#[test]
+fn a_fresh_link_gets_the_rung_its_budget_fits() {
+    check(20, 0.0, None, false);
+    check(30, 0.05, None, false);
+    check(30, 0.1, None, true);
+    check(50, 0.0, None, false);
+    check(80, 0.0, Some((160, 120)), false);
+    check(100, 0.0, Some((240, 180)), false);
+    check(100, 0.05, Some((160, 120)), true);
+    check(150, 0.0, Some((320, 240)), false);
+    check(150, 0.1, Some((320, 240)), true);
+    check(300, 0.0, Some((480, 270)), false);
+    check(600, 0.05, Some((640, 360)), true);
+    check(2_000, 0.0, Some((960, 540)), false);
+}
+
+/// Follows a sequence of (time ms, estimate kb/s) and returns the picture after each.
+fn follow(steps: &[(u64, u32)]) -> Vec<Picture> {
+    let mut previous: Option<Allocation> = None;
+    steps
+        .iter()
+        .map(|&(now, kbps)| {
+            let next = allocate(kbps * 1000, &LinkStats::default(), previous.as_ref(), now);
+            previous = Some(next);
+            picture(&next)
+        })
+        .collect()
+}
+
+#[test]
+fn small_changes_do_not_flap_the_rung() {
+    let wobble: Vec<(u64, u32)> = (0..40).map(|i| (i * 200, if i % 2 == 0 { 195 } else { 230 })).collect();
+    let pictures = follow(&wobble);
+    assert!(pictures.iter().all(|p| *p == pictures[0]), "{pictures:?}");
+}
+
+#[test]
+fn steps_down_at_once_and_up_only_after_the_hold() {
+    let pictures = follow(&[(0, 600), (200, 150), (400, 600), (2_000, 600), (4_600, 600)]);
+    assert_eq!(pictures[0], Some((640, 360)));
+    assert_eq!(pictures[1], Some((320, 240)), "down at once");
+    assert_eq!(pictures[2], Some((320, 240)), "not straight back up");
+    assert_eq!(pictures[3], Some((320, 240)));
+    assert_eq!(pictures[4], Some((480, 270)), "one rung up after the hold");
+}
+
+#[test]
+fn audio_only_below_the_threshold_and_back_with_margin() {
+    let pictures = follow(&[(0, 120), (200, 45), (400, 70), (600, 70), (5_000, 85)]);
+    assert!(pictures[0].is_some());
+    assert_eq!(pictures[1], None, "too little for a picture");
+    assert_eq!(pictures[2], None, "video resumes only with margin");
+    assert_eq!(pictures[3], None);
+    assert_eq!(pictures[4], Some((160, 120)), "back once the link recovers");
+}
+
+#[test]
+fn slow_links_use_long_audio_frames() {
+    let frame_ms = |kbps: u32| allocate(kbps * 1000, &LinkStats::default(), None, 0).audio.frame_ms;
+    assert_eq!((frame_ms(60), frame_ms(200), frame_ms(500)), (60, 40, 20));
+}
