@@ -13,6 +13,8 @@ const APT_PACKAGES: &[&str] = &[
     "libasound2-dev",        // cpal
     "libudev-dev",           // serial ports and BLE
     "nasm",                  // openh264's assembly (3x faster encode)
+    "cmake",                 // the bundled libopus build (opusic-sys)
+    "ffmpeg",                // test clips from lavfi sources, the libx264 comparison, checking the bench's figures
     "xvfb",                  // the app under test in a virtual display
     "webkit2gtk-driver",     // WebDriver for end-to-end UI tests
     "gnome-keyring",         // a real Secret Service for the database keys

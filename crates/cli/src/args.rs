@@ -35,6 +35,52 @@ pub enum Command {
     Backup(BackupCommand),
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Measurements on this machine (no store needed).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// H.264 on a Y4M clip at a bitrate (bitrate held, PSNR/SSIM, codec time) beside libx264, and Opus under loss.
+    Media(MediaBenchArgs),
+    /// Write a test clip made by ffmpeg's lavfi sources (motion, noise, a face-sized moving object).
+    MakeClip {
+        out: PathBuf,
+        #[arg(long, default_value_t = 320)]
+        width: u32,
+        #[arg(long, default_value_t = 240)]
+        height: u32,
+        #[arg(long, default_value_t = 15)]
+        fps: u32,
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct MediaBenchArgs {
+    /// The clip (YUV4MPEG2, 8-bit 4:2:0).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Target video bitrate, kb/s.
+    #[arg(long, default_value_t = 150)]
+    pub kbps: u32,
+    /// Frame rate; the clip's own when absent.
+    #[arg(long)]
+    pub fps: Option<u32>,
+    /// Write the decoded frames here (Y4M, one per source frame) to check the figures with another tool.
+    #[arg(long)]
+    pub decoded_out: Option<PathBuf>,
+    /// Skip the libx264 comparison (it needs ffmpeg).
+    #[arg(long)]
+    pub no_x264: bool,
+    /// Opus bitrate for the loss table, kb/s.
+    #[arg(long, default_value_t = 16)]
+    pub opus_kbps: u32,
+    /// Random packet loss for the Opus table, percent.
+    #[arg(long, default_value_t = 10)]
+    pub opus_loss: u8,
 }
 
 #[derive(Debug, Args)]

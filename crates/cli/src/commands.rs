@@ -90,6 +90,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
             store.close().await?;
             Ok(report)
         }
+        Command::Bench(bench) => crate::bench::run(bench),
         Command::Key(KeyCommand::ImportRecovery) => {
             let text = secret("ECLINIC_RECOVERY_KEY", "the recovery key")?;
             let key = DbKey::from_recovery_hex(&text).map_err(StoreError::from)?;
@@ -142,6 +143,7 @@ async fn restore(store: Store, session: &Session, file: &Path, backup_key: bool)
 async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Result<Report, Failure> {
     let report = match command {
         Command::Init(_)
+        | Command::Bench(_)
         | Command::Key(KeyCommand::ImportRecovery | KeyCommand::Rotate)
         | Command::Backup(BackupCommand::Restore { .. }) => {
             return Err(Failure::usage("this command does not run on an open store".into()));

@@ -1,6 +1,7 @@
 //! `eclinic`: administer an e-clinic record store from a terminal or a script.
 
 mod args;
+mod bench;
 mod commands;
 mod input;
 mod output;

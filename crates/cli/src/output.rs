@@ -22,6 +22,43 @@ pub enum Report {
     RecoveryKey { recovery_key: String },
     RecoveryKeyImported,
     KeyRotated,
+    MediaBench(MediaBenchOut),
+    ClipWritten { file: String },
+}
+
+/// `eclinic bench media --json`: the figures issue 3 asks for, flat, plus the Opus loss table.
+#[derive(Debug, Serialize)]
+pub struct MediaBenchOut {
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+    pub frames: u64,
+    pub skipped_frames: u64,
+    pub target_kbps: u32,
+    pub actual_kbps: f64,
+    pub psnr_y_db: f64,
+    pub ssim: f64,
+    pub encode_ms_per_frame: f64,
+    pub decode_ms_per_frame: f64,
+    pub x264_kbps: Option<f64>,
+    pub x264_psnr_y_db: Option<f64>,
+    /// Ours minus x264 (negative: below x264).
+    pub psnr_vs_x264_db: Option<f64>,
+    pub opus: Vec<OpusRowOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OpusRowOut {
+    pub kbps: u32,
+    pub loss_pct: u8,
+    pub fec: bool,
+    pub frames: u64,
+    pub lost: u64,
+    pub recovered: u64,
+    pub concealed: u64,
+    pub concealed_ratio: f64,
+    pub fec_packet_ratio: f64,
+    pub actual_kbps: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -163,6 +200,31 @@ pub fn print(report: &Report, json: bool) {
         Report::RecoveryKey { recovery_key } => println!("{recovery_key}"),
         Report::RecoveryKeyImported => println!("recovery key imported into the OS keyring"),
         Report::KeyRotated => println!("store re-encrypted with a new key"),
+        Report::MediaBench(b) => {
+            println!(
+                "H.264 {}x{}@{} target {} kb/s over {} frames ({} skipped)",
+                b.width, b.height, b.fps, b.target_kbps, b.frames, b.skipped_frames
+            );
+            println!("  actual {:.1} kb/s, PSNR-Y {:.2} dB, SSIM {:.4}", b.actual_kbps, b.psnr_y_db, b.ssim);
+            println!("  encode {:.2} ms/frame, decode {:.2} ms/frame", b.encode_ms_per_frame, b.decode_ms_per_frame);
+            if let (Some(kbps), Some(psnr), Some(diff)) = (b.x264_kbps, b.x264_psnr_y_db, b.psnr_vs_x264_db) {
+                println!("  libx264: {kbps:.1} kb/s, PSNR-Y {psnr:.2} dB (ours {diff:+.2} dB)");
+            }
+            for row in &b.opus {
+                println!(
+                    "Opus {} kb/s, {} % loss, FEC {}: {} lost, {} recovered, {} concealed ({:.1} %), FEC in {:.0} % of packets",
+                    row.kbps,
+                    row.loss_pct,
+                    if row.fec { "on" } else { "off" },
+                    row.lost,
+                    row.recovered,
+                    row.concealed,
+                    row.concealed_ratio * 100.0,
+                    row.fec_packet_ratio * 100.0
+                );
+            }
+        }
+        Report::ClipWritten { file } => println!("clip written to {file}"),
     }
 }
 

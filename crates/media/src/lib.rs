@@ -6,6 +6,7 @@
 
 pub mod allocator;
 pub mod audio;
+pub mod bench;
 mod error;
 pub mod quality;
 pub mod video;

@@ -51,7 +51,8 @@ fn encoded_pictures_decode_with_their_stamps() {
         let picture = decoder.decode(&frame.annex_b, frame.capture_us).unwrap().unwrap();
         decoded += 1;
         assert!(psnr_y(source, &picture).unwrap() > 25.0);
-        if read_stamp(&picture, picture.capture_us() / 1000).is_some_and(|s| s.capture_ms == source.capture_us() / 1000) {
+        if read_stamp(&picture, picture.capture_us() / 1000).is_some_and(|s| s.capture_ms == source.capture_us() / 1000)
+        {
             stamped += 1;
         }
     }

@@ -84,7 +84,10 @@ fn every_prefix_of_a_jpeg_is_an_error_or_a_picture() {
 
 #[test]
 fn frames_check_their_planes_and_scale() {
-    assert_eq!(I420Frame::from_planes(4, 4, vec![0; 16], vec![0; 4], vec![0; 3], 0).unwrap_err().code(), "invalid_frame");
+    assert_eq!(
+        I420Frame::from_planes(4, 4, vec![0; 16], vec![0; 4], vec![0; 3], 0).unwrap_err().code(),
+        "invalid_frame"
+    );
     let frame = flat(320, 240, (80, 128, 128));
     let smaller = frame.scaled(160, 120).unwrap();
     assert_eq!((smaller.width(), smaller.height(), smaller.y().len(), smaller.u().len()), (160, 120, 19_200, 4_800));

@@ -20,7 +20,10 @@ fn check(target_kbps: u32, loss: f32, expect: Picture, expect_fec: bool) {
     }
     let audio_wire = audio.bitrate_bps + 480 * 1000 / audio.frame_ms;
     let video_wire = allocation.video.map_or(0, |v| u64::from(v.bitrate_bps) * 9_280 / 8_800);
-    assert!(u64::from(audio_wire) + video_wire <= u64::from(target_kbps) * 1000, "{allocation:?} exceeds {target_kbps} kb/s");
+    assert!(
+        u64::from(audio_wire) + video_wire <= u64::from(target_kbps) * 1000,
+        "{allocation:?} exceeds {target_kbps} kb/s"
+    );
 }
 
 #[test]

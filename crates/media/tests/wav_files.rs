@@ -7,7 +7,8 @@ fn zero_crossings(samples: &[i16]) -> usize {
 }
 
 fn write_sine(path: &std::path::Path, rate: u32, channels: u16, seconds: f32, hz: f32) {
-    let spec = hound::WavSpec { channels, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec =
+        hound::WavSpec { channels, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
     let mut writer = hound::WavWriter::create(path, spec).unwrap();
     for n in 0..(rate as f32 * seconds) as u32 {
         let value = ((n as f32 / rate as f32 * hz * std::f32::consts::TAU).sin() * 10_000.0) as i16;

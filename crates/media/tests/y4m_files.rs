@@ -38,7 +38,8 @@ fn frames_written_are_read_back_identically_and_loop() {
 #[test]
 fn a_frame_of_another_size_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut writer = Y4mWriter::create(&dir.path().join("a.y4m"), VideoFormat { width: 160, height: 120, fps: 15 }).unwrap();
+    let mut writer =
+        Y4mWriter::create(&dir.path().join("a.y4m"), VideoFormat { width: 160, height: 120, fps: 15 }).unwrap();
     assert_eq!(writer.write(&frames(320, 240, 15, 1)[0]).unwrap_err().code(), "invalid_frame");
 }
 

@@ -144,8 +144,8 @@ impl CpalCapture {
         let config = low_latency(&supported);
         let (sender, buffers) = sync_channel(CAPTURE_QUEUE);
         let stream = match supported.sample_format() {
-            SampleFormat::I16 => build_input::<i16>(&device, config.clone(), sender)?,
-            _ => build_input::<f32>(&device, config.clone(), sender)?,
+            SampleFormat::I16 => build_input::<i16>(&device, config, sender)?,
+            _ => build_input::<f32>(&device, config, sender)?,
         };
         stream.play().map_err(device_error("starting capture"))?;
         let device_rate = config.sample_rate;
@@ -264,8 +264,8 @@ impl CpalPlayback {
         let config = low_latency(&supported);
         let queue = Arc::new(Mutex::new(PlaybackQueue::default()));
         let stream = match supported.sample_format() {
-            SampleFormat::I16 => build_output::<i16>(&device, config.clone(), Arc::clone(&queue))?,
-            _ => build_output::<f32>(&device, config.clone(), Arc::clone(&queue))?,
+            SampleFormat::I16 => build_output::<i16>(&device, config, Arc::clone(&queue))?,
+            _ => build_output::<f32>(&device, config, Arc::clone(&queue))?,
         };
         stream.play().map_err(device_error("starting playback"))?;
         let device_rate = config.sample_rate;

@@ -64,7 +64,8 @@ impl std::fmt::Debug for VoiceEncoder {
 
 impl VoiceEncoder {
     pub fn new(settings: OpusSettings) -> Result<Self, MediaError> {
-        let encoder = opus::Encoder::new(SAMPLE_RATE, Channels::Mono, Application::Voip).map_err(opus_error("new encoder"))?;
+        let encoder =
+            opus::Encoder::new(SAMPLE_RATE, Channels::Mono, Application::Voip).map_err(opus_error("new encoder"))?;
         let mut voice = Self { encoder, settings, frame_samples: settings.frame_samples()? };
         voice.reconfigure(settings)?;
         voice.encoder.set_signal(Signal::Voice).map_err(opus_error("signal"))?;
@@ -100,7 +101,11 @@ impl VoiceEncoder {
     /// plays comfort noise); they may be sent or dropped.
     pub fn encode(&mut self, pcm: &[i16]) -> Result<Vec<u8>, MediaError> {
         if pcm.len() != self.frame_samples {
-            return Err(MediaError::InvalidFrame(format!("{} samples for a {}-sample frame", pcm.len(), self.frame_samples)));
+            return Err(MediaError::InvalidFrame(format!(
+                "{} samples for a {}-sample frame",
+                pcm.len(),
+                self.frame_samples
+            )));
         }
         self.encoder.encode_vec(pcm, MAX_PACKET).map_err(opus_error("encode"))
     }

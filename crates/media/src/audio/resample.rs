@@ -30,7 +30,8 @@ impl Resampler {
         }
         // 10 ms chunks keep the added delay small.
         let chunk = (from_hz / 100).max(1) as usize;
-        let inner = Fft::<f32>::new(from_hz as usize, to_hz as usize, chunk, 1, FixedSync::Input).map_err(resample_error)?;
+        let inner =
+            Fft::<f32>::new(from_hz as usize, to_hz as usize, chunk, 1, FixedSync::Input).map_err(resample_error)?;
         let output = vec![0.0; inner.output_frames_max()];
         Ok(Self { inner, input: Vec::with_capacity(chunk), output, ready: VecDeque::new() })
     }

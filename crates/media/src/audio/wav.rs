@@ -32,7 +32,8 @@ impl WavSource {
         if spec.channels == 0 || spec.sample_rate == 0 {
             return Err(MediaError::Wav("no channels or no sample rate".into()));
         }
-        let resampler = (spec.sample_rate != SAMPLE_RATE).then(|| Resampler::new(spec.sample_rate, SAMPLE_RATE)).transpose()?;
+        let resampler =
+            (spec.sample_rate != SAMPLE_RATE).then(|| Resampler::new(spec.sample_rate, SAMPLE_RATE)).transpose()?;
         Ok(Self { path: path.to_owned(), reader, spec, resampler, looping, exhausted: false })
     }
 

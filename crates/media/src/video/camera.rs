@@ -35,12 +35,18 @@ fn preference(format: RawPixelFormat) -> u8 {
 fn choose_format(formats: &[CameraFormat], wanted: (u32, u32)) -> Option<CameraFormat> {
     let area = |f: &CameraFormat| u64::from(f.width) * u64::from(f.height);
     let wanted_area = u64::from(wanted.0) * u64::from(wanted.1);
-    formats.iter().copied().min_by_key(|f| (area(f) < wanted_area, area(f).abs_diff(wanted_area), preference(f.pixel_format)))
+    formats
+        .iter()
+        .copied()
+        .min_by_key(|f| (area(f) < wanted_area, area(f).abs_diff(wanted_area), preference(f.pixel_format)))
 }
 
 /// The largest mode, for still photos.
 fn largest_format(formats: &[CameraFormat]) -> Option<CameraFormat> {
-    formats.iter().copied().max_by_key(|f| (u64::from(f.width) * u64::from(f.height), std::cmp::Reverse(preference(f.pixel_format))))
+    formats
+        .iter()
+        .copied()
+        .max_by_key(|f| (u64::from(f.width) * u64::from(f.height), std::cmp::Reverse(preference(f.pixel_format))))
 }
 
 #[cfg(target_os = "linux")]
@@ -94,9 +100,13 @@ mod v4l2 {
                 FrameSizes::Discrete(sizes) => sizes.iter().map(|s| (s.width(), s.height())).collect(),
                 other => vec![(other.min_width(), other.min_height()), (other.max_width(), other.max_height())],
             };
-            formats.extend(sizes.into_iter().filter(|(w, h)| w % 2 == 0 && h % 2 == 0).map(|(width, height)| {
-                CameraFormat { pixel_format, width, height }
-            }));
+            formats.extend(
+                sizes.into_iter().filter(|(w, h)| w % 2 == 0 && h % 2 == 0).map(|(width, height)| CameraFormat {
+                    pixel_format,
+                    width,
+                    height,
+                }),
+            );
         }
         Ok(CameraInfo { id, name, formats })
     }
@@ -159,12 +169,11 @@ mod v4l2 {
         bytes_per_line: usize,
         capture_us: u64,
     ) -> Result<I420Frame, MediaError> {
-        let converted = stream
+        stream
             .dequeue(|buffer| {
                 Ok(raw_to_i420(mode.pixel_format, (mode.width, mode.height), bytes_per_line, &buffer, capture_us))
             })
-            .map_err(camera_error("reading a frame"))?;
-        converted
+            .map_err(camera_error("reading a frame"))?
     }
 
     pub fn open_camera(id: &str, wanted: VideoFormat, clock: Clock) -> Result<V4l2Camera, MediaError> {

@@ -29,7 +29,7 @@ impl std::fmt::Debug for I420Frame {
 
 /// Checks a picture size: non-zero, even (4:2:0 chroma), at most [`MAX_DIMENSION`].
 pub fn check_dimensions(width: u32, height: u32) -> Result<(), MediaError> {
-    if width == 0 || height == 0 || width % 2 != 0 || height % 2 != 0 {
+    if width == 0 || height == 0 || !width.is_multiple_of(2) || !height.is_multiple_of(2) {
         return Err(MediaError::UnsupportedFormat(format!("{width}x{height}: sides must be even and non-zero")));
     }
     if width > MAX_DIMENSION || height > MAX_DIMENSION {

@@ -151,8 +151,11 @@ mod raw {
     /// Sets target and maximum bitrate of all layers. openh264 refuses a target above the maximum, so the
     /// maximum moves first when raising and last when lowering.
     pub(super) fn set_bitrate(encoder: &mut Encoder, bps: i32, raising: bool) -> Result<(), MediaError> {
-        let options =
-            if raising { [ENCODER_OPTION_MAX_BITRATE, ENCODER_OPTION_BITRATE] } else { [ENCODER_OPTION_BITRATE, ENCODER_OPTION_MAX_BITRATE] };
+        let options = if raising {
+            [ENCODER_OPTION_MAX_BITRATE, ENCODER_OPTION_BITRATE]
+        } else {
+            [ENCODER_OPTION_BITRATE, ENCODER_OPTION_MAX_BITRATE]
+        };
         for option in options {
             let mut info = SBitrateInfo { iLayer: SPATIAL_LAYER_ALL, iBitrate: bps };
             // SAFETY: the encoder is initialised (the caller checks: options are only set after the first frame),

@@ -103,10 +103,11 @@ impl Y4mWriter {
     pub fn create(path: &Path, format: VideoFormat) -> Result<Self, MediaError> {
         check_dimensions(format.width, format.height)?;
         let file = File::create(path).map_err(MediaError::io("creating the Y4M file"))?;
-        let encoder = y4m::encode(format.width as usize, format.height as usize, y4m::Ratio::new(format.fps as usize, 1))
-            .with_colorspace(y4m::Colorspace::C420jpeg)
-            .write_header(file)
-            .map_err(y4m_error)?;
+        let encoder =
+            y4m::encode(format.width as usize, format.height as usize, y4m::Ratio::new(format.fps as usize, 1))
+                .with_colorspace(y4m::Colorspace::C420jpeg)
+                .write_header(file)
+                .map_err(y4m_error)?;
         Ok(Self { encoder, width: format.width, height: format.height })
     }
 
