@@ -1,6 +1,6 @@
 use yuvutils_rs::{YuvChromaSubsampling, YuvPackedImage, YuvPlanarImageMut};
 
-use super::still::rgb_to_i420;
+use super::still::{planar_to_frame, rgb_to_i420};
 use super::{I420Frame, check_dimensions, decode_jpeg};
 use crate::MediaError;
 
@@ -47,14 +47,7 @@ pub fn raw_to_i420(
             let mut planar = YuvPlanarImageMut::<u8>::alloc(width, height, YuvChromaSubsampling::Yuv420);
             yuvutils_rs::yuyv422_to_yuv420(&mut planar, &packed)
                 .map_err(|e| MediaError::InvalidFrame(format!("YUYV to I420: {e}")))?;
-            I420Frame::from_planes(
-                width,
-                height,
-                planar.y_plane.borrow().to_vec(),
-                planar.u_plane.borrow().to_vec(),
-                planar.v_plane.borrow().to_vec(),
-                capture_us,
-            )
+            planar_to_frame(planar, capture_us)
         }
         RawPixelFormat::Nv12 => {
             let stride = checked_stride(format, (width, height), bytes_per_line, data.len())?;

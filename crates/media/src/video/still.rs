@@ -68,12 +68,22 @@ pub(super) fn rgb_to_i420(
         YuvConversionMode::Balanced,
     )
     .map_err(|e| MediaError::InvalidFrame(format!("RGB to I420: {e}")))?;
+    planar_to_frame(planar, capture_us)
+}
+
+/// A yuvutils conversion result as a frame (the planes are moved, not copied).
+pub(super) fn planar_to_frame(planar: YuvPlanarImageMut<'_, u8>, capture_us: u64) -> Result<I420Frame, MediaError> {
+    let plane = |store: yuvutils_rs::BufferStoreMut<'_, u8>| match store {
+        yuvutils_rs::BufferStoreMut::Owned(plane) => plane,
+        yuvutils_rs::BufferStoreMut::Borrowed(plane) => plane.to_vec(),
+    };
+    let (width, height) = (planar.width, planar.height);
     I420Frame::from_planes(
         width,
         height,
-        planar.y_plane.borrow().to_vec(),
-        planar.u_plane.borrow().to_vec(),
-        planar.v_plane.borrow().to_vec(),
+        plane(planar.y_plane),
+        plane(planar.u_plane),
+        plane(planar.v_plane),
         capture_us,
     )
 }
