@@ -1,10 +1,12 @@
-//! The consult signalling protocol, without IO.
+//! The protocol between the apps and the central server, without IO.
 //!
+//! [`api`] is the HTTP API's JSON bodies (accounts, enrolment, TURN).
 //! [`wire`] is the JSON on the WebSocket (versioned, size-limited, typed errors). [`Switchboard`] is the
 //! server's state machine: presence, the triage queue, consults and the relay of offers/answers/candidates.
 //! The server feeds it `handle_*(now, …)` and drains [`Switchboard::poll_output`]; time is a parameter
 //! (milliseconds on any monotonic clock), so the harness in the tests runs it on a simulated clock.
 
+pub mod api;
 mod consult;
 mod limits;
 mod queue;

@@ -4,8 +4,6 @@ use crate::auth::Session;
 use crate::error::{AuthError, StoreError};
 use crate::records::UserRow;
 use crate::store::Store;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use eclinic_domain::{PmdcNumber, RequiredText, Role, Timestamp, User, UserId, Username};
 use zeroize::Zeroizing;
 
@@ -25,14 +23,7 @@ pub struct NewUser {
 }
 
 fn hash_secret(secret: &str) -> Result<String, StoreError> {
-    Argon2::default()
-        .hash_password(secret.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError::Database { op: "hash secret", message: e.to_string() })
-}
-
-fn secret_matches(secret: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
+    eclinic_secrets::hash_password(secret).map_err(|e| StoreError::Database { op: "hash secret", message: e.to_string() })
 }
 
 /// How long the account stays locked after `failures` consecutive failures.
@@ -126,13 +117,13 @@ impl Store {
         .map_err(StoreError::db("sign in"))?;
         let Some((id, name, display, role, pmdc, active, hash, failures, locked_until)) = row else {
             // Same cost as a real check, so timing does not reveal which usernames exist.
-            let _ = secret_matches(secret, DUMMY_HASH);
+            let _ = eclinic_secrets::password_matches(secret, None);
             return Err(AuthError::InvalidCredentials.into());
         };
         if locked_until > now.unix_ms() {
             return Err(AuthError::LockedOut { retry_after_s: (locked_until - now.unix_ms() + 999) / 1000 }.into());
         }
-        if !secret_matches(secret, &hash) {
+        if !eclinic_secrets::password_matches(secret, Some(&hash)) {
             let failures = failures + 1;
             let locked_until = now.unix_ms() + lock_period_ms(failures);
             self.transact(now, async |txn| {
@@ -175,6 +166,3 @@ impl Store {
     }
 }
 
-/// An argon2id hash of a random string, verified against when the username does not exist.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$yJ8SLgQHV8RObUUqUDBcJ6zq8yW4F4ZyUBe3ceqq0qY";

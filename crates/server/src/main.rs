@@ -1,0 +1,103 @@
+//! `eclinic-server`: run the central server, or create the first admin account.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use eclinic_server::accounts::{Accounts, NewUser};
+use eclinic_server::storage::AccountKind;
+use eclinic_server::turn::TurnConfig;
+use eclinic_server::{Config, open_store, start};
+use zeroize::Zeroizing;
+
+#[derive(Parser)]
+#[command(name = "eclinic-server", version, about = "e-clinic central server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// Data directory: the embedded SQLite store and the development TLS certificate.
+    #[arg(long, default_value = "eclinic-server-data", env = "ECLINIC_SERVER_DATA")]
+    data: PathBuf,
+    /// Use PostgreSQL instead of the embedded store (postgres://user@host:port/db).
+    #[arg(long, env = "ECLINIC_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve HTTPS and the signalling WebSocket.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        store: StoreArgs,
+        /// PEM certificate chain; without it a self-signed development certificate is generated.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// File holding coturn's static-auth-secret; enables GET /v1/turn.
+        #[arg(long, requires = "turn_url")]
+        turn_secret_file: Option<PathBuf>,
+        /// A TURN URL handed to clients (repeatable), e.g. turn:turn.example.org:3478?transport=udp.
+        #[arg(long)]
+        turn_url: Vec<String>,
+        /// Lifetime of minted TURN credentials, at most 12 h.
+        #[arg(long, default_value_t = 6 * 3600)]
+        turn_ttl_s: u64,
+    },
+    /// Create an admin account; the password is read from standard input.
+    CreateAdmin {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn unix_now() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt().with_writer(std::io::stderr).init();
+    match Cli::parse().command {
+        Command::Serve { listen, store, tls_cert, tls_key, turn_secret_file, turn_url, turn_ttl_s } => {
+            let turn = match turn_secret_file {
+                Some(path) => {
+                    let secret = Zeroizing::new(std::fs::read_to_string(&path).context("reading the TURN secret file")?);
+                    Some(TurnConfig::new(secret.trim(), turn_url, turn_ttl_s)?)
+                }
+                None => None,
+            };
+            let config = Config { data_dir: store.data, database_url: store.database_url, tls_cert_and_key: tls_cert.zip(tls_key), turn };
+            let running = start(config, listen).await?;
+            println!("listening on https://{}", running.addr);
+            tokio::select! {
+                result = running.wait() => result?,
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        Command::CreateAdmin { store, username, name } => {
+            let mut password = Zeroizing::new(String::new());
+            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+            let config = Config { data_dir: store.data, database_url: store.database_url, tls_cert_and_key: None, turn: None };
+            let store = open_store(&config).await?;
+            let new = NewUser { kind: AccountKind::Admin, username: &username, password: password.trim_end_matches(['\r', '\n']), display_name: &name, pmdc: None };
+            let created = Accounts::new(store.clone()).create_user(&new, unix_now()).await;
+            store.close().await;
+            println!("admin {} created", created?.account_id);
+        }
+    }
+    Ok(())
+}
