@@ -44,6 +44,9 @@ pub enum Command {
 pub enum BenchCommand {
     /// H.264 on a Y4M clip at a bitrate (bitrate held, PSNR/SSIM, codec time) beside libx264, and Opus under loss.
     Media(MediaBenchArgs),
+    /// Full consult exchanges against a real eclinic-server on loopback: relay latency, consults/s, errors,
+    /// server memory per connection.
+    Signalling(SignallingBenchArgs),
     /// Write a test clip made by ffmpeg's lavfi sources (motion, noise, a face-sized moving object).
     MakeClip {
         out: PathBuf,
@@ -56,6 +59,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         seconds: u32,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct SignallingBenchArgs {
+    #[arg(long, default_value_t = 200)]
+    pub kiosks: usize,
+    #[arg(long, default_value_t = 20)]
+    pub doctors: usize,
+    /// Run the server on this PostgreSQL database instead of its embedded SQLite store.
+    #[arg(long)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Args)]

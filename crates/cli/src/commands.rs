@@ -90,7 +90,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
             store.close().await?;
             Ok(report)
         }
-        Command::Bench(bench) => crate::bench::run(bench),
+        Command::Bench(bench) => crate::bench::run(bench).await,
         Command::Key(KeyCommand::ImportRecovery) => {
             let text = secret("ECLINIC_RECOVERY_KEY", "the recovery key")?;
             let key = DbKey::from_recovery_hex(&text).map_err(StoreError::from)?;

@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod bench_signalling;
 mod commands;
 mod input;
 mod output;

@@ -24,6 +24,26 @@ pub enum Report {
     KeyRotated,
     MediaBench(MediaBenchOut),
     ClipWritten { file: String },
+    SignallingBench(SignallingBenchOut),
+}
+
+/// `eclinic bench signalling --json`.
+#[derive(Debug, Default, Serialize)]
+pub struct SignallingBenchOut {
+    pub backend: String,
+    pub kiosks: usize,
+    pub doctors: usize,
+    pub consults: u64,
+    pub seconds: f64,
+    pub consults_per_second: f64,
+    pub relayed_messages: usize,
+    pub relay_p50_ms: f64,
+    pub relay_p99_ms: f64,
+    pub errors: usize,
+    pub first_errors: Vec<String>,
+    pub server_rss_idle_kib: u64,
+    pub server_rss_connected_kib: u64,
+    pub kib_per_connection: f64,
 }
 
 /// `eclinic bench media --json`: the figures issue 3 asks for, flat, plus the Opus loss table.
@@ -225,6 +245,14 @@ pub fn print(report: &Report, json: bool) {
             }
         }
         Report::ClipWritten { file } => println!("clip written to {file}"),
+        Report::SignallingBench(b) => {
+            println!("{} kiosks, {} doctors on {}: {} consults in {:.1} s ({:.1}/s)", b.kiosks, b.doctors, b.backend, b.consults, b.seconds, b.consults_per_second);
+            println!("  relay latency p50 {:.2} ms, p99 {:.2} ms over {} messages; {} errors", b.relay_p50_ms, b.relay_p99_ms, b.relayed_messages, b.errors);
+            for error in &b.first_errors {
+                println!("  error: {error}");
+            }
+            println!("  server memory {} KiB idle, {} KiB connected: {:.1} KiB per connection", b.server_rss_idle_kib, b.server_rss_connected_kib, b.kib_per_connection);
+        }
     }
 }
 
