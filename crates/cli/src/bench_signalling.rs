@@ -48,7 +48,11 @@ impl Drop for ServerProcess {
 fn server_binary() -> Result<PathBuf, Failure> {
     let me = std::env::current_exe().map_err(bench_error("locating eclinic"))?;
     let binary = me.with_file_name("eclinic-server");
-    if binary.exists() { Ok(binary) } else { Err(failure("bench")(format!("{} not found: build eclinic-server", binary.display()))) }
+    if binary.exists() {
+        Ok(binary)
+    } else {
+        Err(failure("bench")(format!("{} not found: build eclinic-server", binary.display())))
+    }
 }
 
 fn store_args(data: &Path, database_url: Option<&str>) -> Vec<String> {
@@ -88,13 +92,18 @@ fn start_server(data: &Path, database_url: Option<&str>) -> Result<ServerProcess
     let stdout = child.stdout.take().ok_or_else(|| failure("bench")("no server stdout".into()))?;
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).map_err(bench_error("reading the server's address"))?;
-    let base = line.trim().strip_prefix("listening on ").ok_or_else(|| failure("bench")(format!("unexpected server output {line:?}")))?.to_owned();
+    let base = line
+        .trim()
+        .strip_prefix("listening on ")
+        .ok_or_else(|| failure("bench")(format!("unexpected server output {line:?}")))?
+        .to_owned();
     Ok(ServerProcess { child, base })
 }
 
 /// The server's resident memory in KiB.
 fn rss_kib(pid: u32) -> Result<u64, Failure> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(bench_error("reading the server's memory"))?;
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(bench_error("reading the server's memory"))?;
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmRSS:"))
@@ -120,7 +129,9 @@ async fn note_latency(tally: &Shared, epoch: Instant, payload: &str) {
     let sent = payload.rsplit_once(" t=").and_then(|(_, t)| t.parse::<u128>().ok());
     let mut tally = tally.lock().await;
     match sent {
-        Some(sent) => tally.latencies_us.push(u64::try_from(epoch.elapsed().as_micros().saturating_sub(sent)).unwrap_or(u64::MAX)),
+        Some(sent) => {
+            tally.latencies_us.push(u64::try_from(epoch.elapsed().as_micros().saturating_sub(sent)).unwrap_or(u64::MAX))
+        }
         None => tally.errors.push("a relayed payload lost its stamp".into()),
     }
 }
@@ -139,15 +150,29 @@ async fn recv(signal: &mut Signal) -> Result<S, String> {
 
 /// A kiosk: queues one patient, answers the offer, trickles candidates, waits for the end.
 async fn kiosk(mut signal: Signal, index: usize, epoch: Instant, tally: Shared) -> Result<(), String> {
-    signal.send(&C::QueuePatient { ticket: format!("visit-{index}"), label: "bench".into(), priority: Priority::Routine }).await.map_err(|e| e.to_string())?;
+    signal
+        .send(&C::QueuePatient { ticket: format!("visit-{index}"), label: "bench".into(), priority: Priority::Routine })
+        .await
+        .map_err(|e| e.to_string())?;
     loop {
         match recv(&mut signal).await? {
             S::Offer { consult_id, sdp } => {
                 note_latency(&tally, epoch, &sdp).await;
-                signal.send(&C::Answer { consult_id: consult_id.clone(), sdp: stamped(epoch, "answer") }).await.map_err(|e| e.to_string())?;
+                signal
+                    .send(&C::Answer { consult_id: consult_id.clone(), sdp: stamped(epoch, "answer") })
+                    .await
+                    .map_err(|e| e.to_string())?;
                 for n in 0..CANDIDATES {
                     let candidate = stamped(epoch, &format!("candidate:{n}"));
-                    signal.send(&C::Candidate { consult_id: consult_id.clone(), candidate, sdp_mid: Some("0".into()), sdp_mline_index: Some(0) }).await.map_err(|e| e.to_string())?;
+                    signal
+                        .send(&C::Candidate {
+                            consult_id: consult_id.clone(),
+                            candidate,
+                            sdp_mid: Some("0".into()),
+                            sdp_mline_index: Some(0),
+                        })
+                        .await
+                        .map_err(|e| e.to_string())?;
                 }
             }
             S::Candidate { candidate, .. } => note_latency(&tally, epoch, &candidate).await,
@@ -188,7 +213,9 @@ async fn doctor(mut signal: Signal, epoch: Instant, tally: Shared, total: u64) -
             match tokio::time::timeout(STEP_TIMEOUT, signal.recv()).await {
                 Ok(Ok(Some(S::ConsultStarted { consult_id, .. }))) => break Some(consult_id),
                 Ok(Ok(Some(S::Error { code: ErrorCode::QueueEmpty, .. }))) => break None,
-                Ok(Ok(Some(S::Error { code, message, .. }))) => return Err(format!("server error {code:?}: {message}")),
+                Ok(Ok(Some(S::Error { code, message, .. }))) => {
+                    return Err(format!("server error {code:?}: {message}"));
+                }
                 Ok(Ok(Some(_))) => {}
                 Ok(Ok(None)) => return Err("the server closed the connection".into()),
                 Ok(Err(e)) => return Err(e.to_string()),
@@ -200,7 +227,10 @@ async fn doctor(mut signal: Signal, epoch: Instant, tally: Shared, total: u64) -
             continue;
         };
         pace.wait().await;
-        signal.send(&C::Offer { consult_id: consult_id.clone(), sdp: stamped(epoch, "offer") }).await.map_err(|e| e.to_string())?;
+        signal
+            .send(&C::Offer { consult_id: consult_id.clone(), sdp: stamped(epoch, "offer") })
+            .await
+            .map_err(|e| e.to_string())?;
         let mut heard = 0;
         let mut answered = false;
         while !(answered && heard == CANDIDATES) {
@@ -211,7 +241,15 @@ async fn doctor(mut signal: Signal, epoch: Instant, tally: Shared, total: u64) -
                     for n in 0..CANDIDATES {
                         pace.wait().await;
                         let candidate = stamped(epoch, &format!("candidate:{n}"));
-                        signal.send(&C::Candidate { consult_id: consult_id.clone(), candidate, sdp_mid: Some("0".into()), sdp_mline_index: Some(0) }).await.map_err(|e| e.to_string())?;
+                        signal
+                            .send(&C::Candidate {
+                                consult_id: consult_id.clone(),
+                                candidate,
+                                sdp_mid: Some("0".into()),
+                                sdp_mline_index: Some(0),
+                            })
+                            .await
+                            .map_err(|e| e.to_string())?;
                     }
                 }
                 S::Candidate { candidate, .. } => {
@@ -248,7 +286,8 @@ pub async fn run(args: &SignallingBenchArgs) -> Result<Report, Failure> {
     let data = tempfile::tempdir().map_err(bench_error("creating a scratch directory"))?;
     let server = start_server(data.path(), args.database_url.as_deref())?;
     let pid = server.child.id();
-    let tls = trust_certificate(&data.path().join("tls").join("dev-cert.pem")).map_err(bench_error("trusting the server"))?;
+    let tls =
+        trust_certificate(&data.path().join("tls").join("dev-cert.pem")).map_err(bench_error("trusting the server"))?;
     let client = ServerClient::new(&server.base, tls).map_err(bench_error("client"))?;
     let admin = client.login("benchadmin", ADMIN_PASSWORD).await.map_err(bench_error("admin sign-in"))?.access_token;
 
@@ -256,7 +295,13 @@ pub async fn run(args: &SignallingBenchArgs) -> Result<Report, Failure> {
         let (client, admin) = (client.clone(), admin.clone());
         async move {
             let username = format!("doctor{i}");
-            let user = NewUserRequest { role: AccountRole::Doctor, username: username.clone(), password: DOCTOR_PASSWORD.into(), display_name: format!("Dr {i}"), pmdc: Some(format!("{i}-P")) };
+            let user = NewUserRequest {
+                role: AccountRole::Doctor,
+                username: username.clone(),
+                password: DOCTOR_PASSWORD.into(),
+                display_name: format!("Dr {i}"),
+                pmdc: Some(format!("{i}-P")),
+            };
             client.create_user(&admin, &user).await.map_err(bench_error("creating a doctor"))?;
             Ok(client.login(&username, DOCTOR_PASSWORD).await.map_err(bench_error("doctor sign-in"))?.access_token)
         }
@@ -265,9 +310,17 @@ pub async fn run(args: &SignallingBenchArgs) -> Result<Report, Failure> {
     let kiosk_jobs = (0..args.kiosks).map(|i| {
         let (client, admin) = (client.clone(), admin.clone());
         async move {
-            let code = client.create_enrolment(&admin, &format!("Kiosk {i}")).await.map_err(bench_error("enrolment code"))?.code;
+            let code = client
+                .create_enrolment(&admin, &format!("Kiosk {i}"))
+                .await
+                .map_err(bench_error("enrolment code"))?
+                .code;
             let credential = client.enrol(&code).await.map_err(bench_error("enrolling"))?;
-            Ok(client.device_login(&credential.kiosk_id, &credential.secret).await.map_err(bench_error("kiosk sign-in"))?.access_token)
+            Ok(client
+                .device_login(&credential.kiosk_id, &credential.secret)
+                .await
+                .map_err(bench_error("kiosk sign-in"))?
+                .access_token)
         }
     });
     let kiosk_tokens = bounded(kiosk_jobs.collect(), 32).await?;

@@ -246,12 +246,21 @@ pub fn print(report: &Report, json: bool) {
         }
         Report::ClipWritten { file } => println!("clip written to {file}"),
         Report::SignallingBench(b) => {
-            println!("{} kiosks, {} doctors on {}: {} consults in {:.1} s ({:.1}/s)", b.kiosks, b.doctors, b.backend, b.consults, b.seconds, b.consults_per_second);
-            println!("  relay latency p50 {:.2} ms, p99 {:.2} ms over {} messages; {} errors", b.relay_p50_ms, b.relay_p99_ms, b.relayed_messages, b.errors);
+            println!(
+                "{} kiosks, {} doctors on {}: {} consults in {:.1} s ({:.1}/s)",
+                b.kiosks, b.doctors, b.backend, b.consults, b.seconds, b.consults_per_second
+            );
+            println!(
+                "  relay latency p50 {:.2} ms, p99 {:.2} ms over {} messages; {} errors",
+                b.relay_p50_ms, b.relay_p99_ms, b.relayed_messages, b.errors
+            );
             for error in &b.first_errors {
                 println!("  error: {error}");
             }
-            println!("  server memory {} KiB idle, {} KiB connected: {:.1} KiB per connection", b.server_rss_idle_kib, b.server_rss_connected_kib, b.kib_per_connection);
+            println!(
+                "  server memory {} KiB idle, {} KiB connected: {:.1} KiB per connection",
+                b.server_rss_idle_kib, b.server_rss_connected_kib, b.kib_per_connection
+            );
         }
     }
 }

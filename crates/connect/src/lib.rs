@@ -63,7 +63,12 @@ impl ServerClient {
         Ok(Self { base: base.trim_end_matches('/').to_owned(), http, tls })
     }
 
-    async fn call<B: Serialize, R: DeserializeOwned>(&self, path: &str, token: Option<&str>, body: Option<&B>) -> Result<R, ConnectError> {
+    async fn call<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&B>,
+    ) -> Result<R, ConnectError> {
         let url = format!("{}{path}", self.base);
         let mut request = match body {
             Some(body) => self.http.post(url).json(body),
@@ -80,7 +85,8 @@ impl ServerClient {
             }
             return Ok(response.json().await?);
         }
-        let error: ErrorResponse = response.json().await.unwrap_or(ErrorResponse { code: "unknown".into(), message: String::new() });
+        let error: ErrorResponse =
+            response.json().await.unwrap_or(ErrorResponse { code: "unknown".into(), message: String::new() });
         Err(ConnectError::Refused { status: status.as_u16(), code: error.code, message: error.message })
     }
 
@@ -89,11 +95,17 @@ impl ServerClient {
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Result<TokenPairResponse, ConnectError> {
-        self.call("/v1/auth/login", None, Some(&LoginRequest { username: username.into(), password: password.into() })).await
+        self.call("/v1/auth/login", None, Some(&LoginRequest { username: username.into(), password: password.into() }))
+            .await
     }
 
     pub async fn device_login(&self, kiosk_id: &str, secret: &str) -> Result<TokenPairResponse, ConnectError> {
-        self.call("/v1/auth/device", None, Some(&DeviceLoginRequest { kiosk_id: kiosk_id.into(), secret: secret.into() })).await
+        self.call(
+            "/v1/auth/device",
+            None,
+            Some(&DeviceLoginRequest { kiosk_id: kiosk_id.into(), secret: secret.into() }),
+        )
+        .await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPairResponse, ConnectError> {
@@ -101,15 +113,26 @@ impl ServerClient {
     }
 
     pub async fn logout(&self, refresh_token: &str) -> Result<(), ConnectError> {
-        self.call::<_, Option<()>>("/v1/auth/logout", None, Some(&RefreshRequest { refresh_token: refresh_token.into() })).await.map(|_| ())
+        self.call::<_, Option<()>>(
+            "/v1/auth/logout",
+            None,
+            Some(&RefreshRequest { refresh_token: refresh_token.into() }),
+        )
+        .await
+        .map(|_| ())
     }
 
     pub async fn enrol(&self, code: &str) -> Result<DeviceCredentialResponse, ConnectError> {
         self.call("/v1/enrol", None, Some(&EnrolRequest { code: code.into() })).await
     }
 
-    pub async fn create_enrolment(&self, admin_token: &str, kiosk_name: &str) -> Result<EnrolmentResponse, ConnectError> {
-        self.call("/v1/admin/enrolments", Some(admin_token), Some(&EnrolmentRequest { kiosk_name: kiosk_name.into() })).await
+    pub async fn create_enrolment(
+        &self,
+        admin_token: &str,
+        kiosk_name: &str,
+    ) -> Result<EnrolmentResponse, ConnectError> {
+        self.call("/v1/admin/enrolments", Some(admin_token), Some(&EnrolmentRequest { kiosk_name: kiosk_name.into() }))
+            .await
     }
 
     pub async fn create_user(&self, admin_token: &str, user: &NewUserRequest) -> Result<AccountResponse, ConnectError> {
@@ -129,7 +152,9 @@ impl ServerClient {
     pub async fn signal(&self, access_token: &str) -> Result<Signal, ConnectError> {
         let ws_url = format!("wss{}/v1/signal", self.base.trim_start_matches("https"));
         let mut request = ws_url.into_client_request().map_err(|e| ConnectError::WebSocket(e.to_string()))?;
-        let value = format!("Bearer {access_token}").parse().map_err(|_| ConnectError::WebSocket("token is not a header value".into()))?;
+        let value = format!("Bearer {access_token}")
+            .parse()
+            .map_err(|_| ConnectError::WebSocket("token is not a header value".into()))?;
         request.headers_mut().insert("authorization", value);
         let connector = tokio_tungstenite::Connector::Rustls(self.tls.clone());
         let (socket, _) = tokio_tungstenite::connect_async_tls_with_config(request, None, true, Some(connector))

@@ -24,7 +24,10 @@ const DUMMY_HASH: &str =
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 pub fn hash_password(secret: &str) -> Result<String, SecretError> {
-    Argon2::default().hash_password(secret.as_bytes()).map(|h| h.to_string()).map_err(|e| SecretError::Hashing(e.to_string()))
+    Argon2::default()
+        .hash_password(secret.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| SecretError::Hashing(e.to_string()))
 }
 
 /// Checks a password against its stored hash; `None` for the stored hash spends the same time and fails.
@@ -53,7 +56,8 @@ pub fn new_nonce() -> Result<String, SecretError> {
 /// An enrolment code like `K7QX-M2PB-4HTW-9RDC`: 16 symbols of 30 (the modulo bias leaves about 77 bits).
 pub fn new_enrolment_code() -> Result<String, SecretError> {
     let bytes = random_bytes::<16>()?;
-    let symbols: Vec<char> = bytes.iter().map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()])).collect();
+    let symbols: Vec<char> =
+        bytes.iter().map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()])).collect();
     Ok(symbols.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
 }
 

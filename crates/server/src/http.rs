@@ -62,7 +62,8 @@ impl IntoResponse for ServerError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        let message = if status == StatusCode::INTERNAL_SERVER_ERROR { "internal error".to_owned() } else { self.to_string() };
+        let message =
+            if status == StatusCode::INTERNAL_SERVER_ERROR { "internal error".to_owned() } else { self.to_string() };
         (status, Json(ErrorResponse { code: self.code().to_owned(), message })).into_response()
     }
 }
@@ -121,29 +122,53 @@ async fn logout(State(state): State<AppState>, Json(body): Json<RefreshRequest>)
 
 async fn enrol(State(state): State<AppState>, Json(body): Json<EnrolRequest>) -> Reply<DeviceCredentialResponse> {
     let credential = state.accounts.enrol(&body.code, unix_now()).await?;
-    Ok(Json(DeviceCredentialResponse { kiosk_id: credential.kiosk_id, kiosk_name: credential.kiosk_name, secret: credential.secret.to_string() }))
+    Ok(Json(DeviceCredentialResponse {
+        kiosk_id: credential.kiosk_id,
+        kiosk_name: credential.kiosk_name,
+        secret: credential.secret.to_string(),
+    }))
 }
 
-async fn create_enrolment(State(state): State<AppState>, headers: HeaderMap, Json(body): Json<EnrolmentRequest>) -> Reply<EnrolmentResponse> {
+async fn create_enrolment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<EnrolmentRequest>,
+) -> Reply<EnrolmentResponse> {
     let admin = principal(&state, &headers).await?;
     let enrolment = state.accounts.create_enrolment(&admin, &body.kiosk_name, unix_now()).await?;
     Ok(Json(EnrolmentResponse { code: enrolment.code.to_string(), expires_at: enrolment.expires_at }))
 }
 
-async fn create_user(State(state): State<AppState>, headers: HeaderMap, Json(body): Json<NewUserRequest>) -> Reply<AccountResponse> {
+async fn create_user(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<NewUserRequest>,
+) -> Reply<AccountResponse> {
     let admin = principal(&state, &headers).await?;
     require(&admin, AccountKind::Admin)?;
     let kind = match body.role {
         AccountRole::Admin => AccountKind::Admin,
         AccountRole::Doctor => AccountKind::Doctor,
-        AccountRole::Kiosk => return Err(ServerError::InvalidInput { field: "role", reason: "kiosks enrol with a code" }),
+        AccountRole::Kiosk => {
+            return Err(ServerError::InvalidInput { field: "role", reason: "kiosks enrol with a code" });
+        }
     };
-    let new = NewUser { kind, username: &body.username, password: &body.password, display_name: &body.display_name, pmdc: body.pmdc.as_deref() };
+    let new = NewUser {
+        kind,
+        username: &body.username,
+        password: &body.password,
+        display_name: &body.display_name,
+        pmdc: body.pmdc.as_deref(),
+    };
     let created = state.accounts.create_user(&new, unix_now()).await?;
     Ok(Json(AccountResponse { account_id: created.account_id }))
 }
 
-async fn revoke(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<StatusCode, ServerError> {
+async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ServerError> {
     let admin = principal(&state, &headers).await?;
     state.accounts.revoke(&admin, &id, unix_now()).await.map(|()| StatusCode::NO_CONTENT)
 }
@@ -155,11 +180,20 @@ async fn turn(State(state): State<AppState>, headers: HeaderMap) -> Reply<TurnRe
     }
     let config = state.turn.as_ref().ok_or(ServerError::TurnDisabled)?;
     let minted = config.mint(&caller.account_id, u64::try_from(unix_now()).unwrap_or(0));
-    Ok(Json(TurnResponse { urls: minted.urls, username: minted.username, credential: minted.credential, ttl_s: minted.ttl_s }))
+    Ok(Json(TurnResponse {
+        urls: minted.urls,
+        username: minted.username,
+        credential: minted.credential,
+        ttl_s: minted.ttl_s,
+    }))
 }
 
 /// The signalling WebSocket. The access token comes in the `Authorization` header of the upgrade request.
-async fn signal(State(state): State<AppState>, headers: HeaderMap, upgrade: WebSocketUpgrade) -> Result<Response, ServerError> {
+async fn signal(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, ServerError> {
     let caller = principal(&state, &headers).await?;
     let role = match caller.kind {
         AccountKind::Kiosk => Role::Kiosk,

@@ -36,7 +36,11 @@ pub(crate) fn spawn(store: Store, instance: String) -> mpsc::Sender<HubInput> {
     inputs
 }
 
-async fn run(mut board: Switchboard, mut inputs: mpsc::Receiver<HubInput>, records: mpsc::UnboundedSender<(i64, ConsultRecord)>) {
+async fn run(
+    mut board: Switchboard,
+    mut inputs: mpsc::Receiver<HubInput>,
+    records: mpsc::UnboundedSender<(i64, ConsultRecord)>,
+) {
     let start = Instant::now();
     let now_ms = || u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     let mut outboxes: HashMap<ConnId, mpsc::Sender<Outbound>> = HashMap::new();
@@ -97,7 +101,9 @@ async fn record_consults(store: Store, mut records: mpsc::UnboundedReceiver<(i64
     while let Some((now, record)) = records.recv().await {
         let id = &record.consult_id;
         let written = match &record.event {
-            ConsultEvent::Queued { kiosk, priority } => store.record_queued(id, kiosk, priority_name(*priority), now).await,
+            ConsultEvent::Queued { kiosk, priority } => {
+                store.record_queued(id, kiosk, priority_name(*priority), now).await
+            }
             ConsultEvent::Accepted { doctor } => store.record_accepted(id, doctor, now).await,
             ConsultEvent::Ended { outcome } => store.record_ended(id, outcome_name(*outcome), now).await,
         };

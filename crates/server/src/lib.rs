@@ -71,7 +71,10 @@ impl Running {
 
 /// Starts serving on `listen` (port 0 picks a free one; see `Running::addr`).
 pub async fn start(config: Config, listen: SocketAddr) -> Result<Running, ServerError> {
-    let tls = tls::server_config(config.tls_cert_and_key.as_ref().map(|(c, k)| (c.as_path(), k.as_path())), &config.data_dir)?;
+    let tls = tls::server_config(
+        config.tls_cert_and_key.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
+        &config.data_dir,
+    )?;
     let store = open_store(&config).await?;
     let instance = eclinic_secrets::new_nonce()?;
     let state = http::AppState {

@@ -75,12 +75,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { listen, store, tls_cert, tls_key, turn_secret_file, turn_url, turn_ttl_s } => {
             let turn = match turn_secret_file {
                 Some(path) => {
-                    let secret = Zeroizing::new(std::fs::read_to_string(&path).context("reading the TURN secret file")?);
+                    let secret =
+                        Zeroizing::new(std::fs::read_to_string(&path).context("reading the TURN secret file")?);
                     Some(TurnConfig::new(secret.trim(), turn_url, turn_ttl_s)?)
                 }
                 None => None,
             };
-            let config = Config { data_dir: store.data, database_url: store.database_url, tls_cert_and_key: tls_cert.zip(tls_key), turn };
+            let config = Config {
+                data_dir: store.data,
+                database_url: store.database_url,
+                tls_cert_and_key: tls_cert.zip(tls_key),
+                turn,
+            };
             let running = start(config, listen).await?;
             println!("listening on https://{}", running.addr);
             tokio::select! {
@@ -91,9 +97,16 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateAdmin { store, username, name } => {
             let mut password = Zeroizing::new(String::new());
             std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
-            let config = Config { data_dir: store.data, database_url: store.database_url, tls_cert_and_key: None, turn: None };
+            let config =
+                Config { data_dir: store.data, database_url: store.database_url, tls_cert_and_key: None, turn: None };
             let store = open_store(&config).await?;
-            let new = NewUser { kind: AccountKind::Admin, username: &username, password: password.trim_end_matches(['\r', '\n']), display_name: &name, pmdc: None };
+            let new = NewUser {
+                kind: AccountKind::Admin,
+                username: &username,
+                password: password.trim_end_matches(['\r', '\n']),
+                display_name: &name,
+                pmdc: None,
+            };
             let created = Accounts::new(store.clone()).create_user(&new, unix_now()).await;
             store.close().await;
             println!("admin {} created", created?.account_id);

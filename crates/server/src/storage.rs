@@ -106,14 +106,23 @@ impl Store {
         let url = format!("sqlite://{}?mode=rwc", dir.join("server.db").display());
         // WAL and synchronous=FULL: a committed enrolment or revocation survives power loss.
         let options = AnyConnectOptions::from_str(&url)?;
-        Self::connect(options, Backend::Sqlite, &["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"]).await
+        Self::connect(
+            options,
+            Backend::Sqlite,
+            &["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"],
+        )
+        .await
     }
 
     pub async fn connect_postgres(url: &str) -> Result<Self, ServerError> {
         Self::connect(AnyConnectOptions::from_str(url)?, Backend::Postgres, &[]).await
     }
 
-    async fn connect(options: AnyConnectOptions, backend: Backend, setup: &'static [&'static str]) -> Result<Self, ServerError> {
+    async fn connect(
+        options: AnyConnectOptions,
+        backend: Backend,
+        setup: &'static [&'static str],
+    ) -> Result<Self, ServerError> {
         sqlx::any::install_default_drivers();
         let max = if backend == Backend::Sqlite { 4 } else { 16 };
         let pool = AnyPoolOptions::new()
@@ -196,20 +205,33 @@ impl Store {
         Ok(changed > 0)
     }
 
-    pub async fn insert_enrolment(&self, code_hash: &str, kiosk_name: &str, created_by: &str, expires_at: i64) -> Result<(), ServerError> {
-        sqlx::query("INSERT INTO enrolment_codes (code_hash, kiosk_name, created_by, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(code_hash)
-            .bind(kiosk_name)
-            .bind(created_by)
-            .bind(expires_at)
-            .execute(&self.pool)
-            .await?;
+    pub async fn insert_enrolment(
+        &self,
+        code_hash: &str,
+        kiosk_name: &str,
+        created_by: &str,
+        expires_at: i64,
+    ) -> Result<(), ServerError> {
+        sqlx::query(
+            "INSERT INTO enrolment_codes (code_hash, kiosk_name, created_by, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(code_hash)
+        .bind(kiosk_name)
+        .bind(created_by)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// Uses an enrolment code once: creates the kiosk account and marks the code used, atomically. `None`
     /// when the code is unknown, used or expired.
-    pub async fn redeem_enrolment(&self, code_hash: &str, kiosk: &NewAccount<'_>, now: i64) -> Result<Option<String>, ServerError> {
+    pub async fn redeem_enrolment(
+        &self,
+        code_hash: &str,
+        kiosk: &NewAccount<'_>,
+        now: i64,
+    ) -> Result<Option<String>, ServerError> {
         let mut tx = self.pool.begin().await?;
         let claimed = sqlx::query(
             "UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $3 \
@@ -222,20 +244,32 @@ impl Store {
         .await?;
         let Some(row) = claimed else { return Ok(None) };
         let name: String = row.try_get("kiosk_name")?;
-        sqlx::query("INSERT INTO accounts (id, kind, display_name, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query(
+            "INSERT INTO accounts (id, kind, display_name, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(kiosk.id)
+        .bind(AccountKind::Kiosk.as_str())
+        .bind(&name)
+        .bind(kiosk.secret_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE enrolment_codes SET kiosk_id = $1 WHERE code_hash = $2")
             .bind(kiosk.id)
-            .bind(AccountKind::Kiosk.as_str())
-            .bind(&name)
-            .bind(kiosk.secret_hash)
-            .bind(now)
+            .bind(code_hash)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE enrolment_codes SET kiosk_id = $1 WHERE code_hash = $2").bind(kiosk.id).bind(code_hash).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(Some(name))
     }
 
-    pub async fn insert_token(&self, token_hash: &str, account_id: &str, kind: TokenKind, expires_at: i64) -> Result<(), ServerError> {
+    pub async fn insert_token(
+        &self,
+        token_hash: &str,
+        account_id: &str,
+        kind: TokenKind,
+        expires_at: i64,
+    ) -> Result<(), ServerError> {
         sqlx::query("INSERT INTO tokens (token_hash, account_id, kind, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(account_id)
@@ -247,12 +281,18 @@ impl Store {
     }
 
     /// The account a token belongs to and whether it is still good.
-    pub async fn token(&self, token_hash: &str, kind: TokenKind, now: i64) -> Result<Option<(String, TokenState)>, ServerError> {
-        let row = sqlx::query("SELECT account_id, expires_at, revoked_at FROM tokens WHERE token_hash = $1 AND kind = $2")
-            .bind(token_hash)
-            .bind(kind.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+    pub async fn token(
+        &self,
+        token_hash: &str,
+        kind: TokenKind,
+        now: i64,
+    ) -> Result<Option<(String, TokenState)>, ServerError> {
+        let row =
+            sqlx::query("SELECT account_id, expires_at, revoked_at FROM tokens WHERE token_hash = $1 AND kind = $2")
+                .bind(token_hash)
+                .bind(kind.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
         let Some(row) = row else { return Ok(None) };
         let expires_at: i64 = row.try_get("expires_at")?;
         let revoked_at: Option<i64> = row.try_get("revoked_at")?;
@@ -272,17 +312,28 @@ impl Store {
     }
 
     pub async fn revoke_all_tokens(&self, account_id: &str, now: i64) -> Result<(), ServerError> {
-        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL").bind(now).bind(account_id).execute(&self.pool).await?;
+        sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// Deletes tokens that expired more than a day ago.
     pub async fn purge_tokens(&self, now: i64) -> Result<u64, ServerError> {
-        let done = sqlx::query("DELETE FROM tokens WHERE expires_at < $1").bind(now - 86_400).execute(&self.pool).await?;
+        let done =
+            sqlx::query("DELETE FROM tokens WHERE expires_at < $1").bind(now - 86_400).execute(&self.pool).await?;
         Ok(done.rows_affected())
     }
 
-    pub async fn record_queued(&self, consult_id: &str, kiosk_id: &str, priority: &str, now: i64) -> Result<(), ServerError> {
+    pub async fn record_queued(
+        &self,
+        consult_id: &str,
+        kiosk_id: &str,
+        priority: &str,
+        now: i64,
+    ) -> Result<(), ServerError> {
         sqlx::query("INSERT INTO consults (id, kiosk_id, priority, queued_at) VALUES ($1, $2, $3, $4)")
             .bind(consult_id)
             .bind(kiosk_id)
@@ -294,18 +345,34 @@ impl Store {
     }
 
     pub async fn record_accepted(&self, consult_id: &str, doctor_id: &str, now: i64) -> Result<(), ServerError> {
-        sqlx::query("UPDATE consults SET doctor_id = $1, accepted_at = $2 WHERE id = $3").bind(doctor_id).bind(now).bind(consult_id).execute(&self.pool).await?;
+        sqlx::query("UPDATE consults SET doctor_id = $1, accepted_at = $2 WHERE id = $3")
+            .bind(doctor_id)
+            .bind(now)
+            .bind(consult_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     pub async fn record_ended(&self, consult_id: &str, outcome: &str, now: i64) -> Result<(), ServerError> {
-        sqlx::query("UPDATE consults SET ended_at = $1, outcome = $2 WHERE id = $3").bind(now).bind(outcome).bind(consult_id).execute(&self.pool).await?;
+        sqlx::query("UPDATE consults SET ended_at = $1, outcome = $2 WHERE id = $3")
+            .bind(now)
+            .bind(outcome)
+            .bind(consult_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// (queued, accepted, outcome) of a logged consult.
-    pub async fn consult_log(&self, consult_id: &str) -> Result<Option<(String, Option<String>, Option<String>)>, ServerError> {
-        let row = sqlx::query("SELECT kiosk_id, doctor_id, outcome FROM consults WHERE id = $1").bind(consult_id).fetch_optional(&self.pool).await?;
+    pub async fn consult_log(
+        &self,
+        consult_id: &str,
+    ) -> Result<Option<(String, Option<String>, Option<String>)>, ServerError> {
+        let row = sqlx::query("SELECT kiosk_id, doctor_id, outcome FROM consults WHERE id = $1")
+            .bind(consult_id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| Ok((r.try_get("kiosk_id")?, r.try_get("doctor_id")?, r.try_get("outcome")?))).transpose()
     }
 }
@@ -315,7 +382,8 @@ fn account_from_row(row: sqlx::any::AnyRow) -> Result<Account, ServerError> {
     let disabled_at: Option<i64> = row.try_get("disabled_at")?;
     Ok(Account {
         id: row.try_get("id")?,
-        kind: AccountKind::parse(&kind).ok_or(ServerError::InvalidInput { field: "account kind", reason: "unknown in the database" })?,
+        kind: AccountKind::parse(&kind)
+            .ok_or(ServerError::InvalidInput { field: "account kind", reason: "unknown in the database" })?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         pmdc: row.try_get("pmdc")?,

@@ -33,7 +33,10 @@ pub fn server_config(cert_and_key: Option<(&Path, &Path)>, data_dir: &Path) -> R
         Some((cert, key)) => (cert.to_path_buf(), key.to_path_buf()),
         None => ensure_dev_certificate(data_dir)?,
     };
-    let certs = CertificateDer::pem_file_iter(&cert_path).map_err(tls_error)?.collect::<Result<Vec<_>, _>>().map_err(tls_error)?;
+    let certs = CertificateDer::pem_file_iter(&cert_path)
+        .map_err(tls_error)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(tls_error)?;
     let key = PrivateKeyDer::from_pem_file(&key_path).map_err(tls_error)?;
     let config = ServerConfig::builder_with_provider(crypto_provider())
         .with_safe_default_protocol_versions()

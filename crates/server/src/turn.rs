@@ -56,7 +56,8 @@ impl TurnConfig {
     pub fn mint_until(&self, account_id: &str, expiry_unix: u64) -> TurnCredentials {
         let username = format!("{expiry_unix}:{account_id}");
         // HMAC takes a key of any length: new_from_slice cannot fail for it.
-        let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(self.secret.as_bytes()).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(self.secret.as_bytes())
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
         mac.update(username.as_bytes());
         let credential = STANDARD.encode(mac.finalize().into_bytes());
         TurnCredentials { urls: self.urls.clone(), username, credential, ttl_s: self.ttl_s }

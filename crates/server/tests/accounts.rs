@@ -17,7 +17,10 @@ fn refused(result: Result<impl std::fmt::Debug, ConnectError>) -> (u16, String) 
 async fn accounts(backend: common::Backend) {
     let server = common::server(backend, None).await;
     let client = &server.client;
-    assert_eq!(client.health().await.unwrap().backend, if backend == common::Backend::Sqlite { "sqlite" } else { "postgres" });
+    assert_eq!(
+        client.health().await.unwrap().backend,
+        if backend == common::Backend::Sqlite { "sqlite" } else { "postgres" }
+    );
 
     assert_eq!(refused(client.login("admin", "wrong password").await), (401, "invalid_credentials".into()));
     assert_eq!(refused(client.login("nobody", "whatever pass").await), (401, "invalid_credentials".into()));
@@ -64,7 +67,9 @@ async fn accounts(backend: common::Backend) {
 
     // Refresh rotates; presenting a spent refresh token again revokes everything of the account.
     let rotated = client.refresh(&kiosk.refresh_token).await.unwrap();
-    assert!(client.turn(&rotated.access_token).await.is_err_and(|e| matches!(e, ConnectError::Refused { status: 404, .. })));
+    assert!(
+        client.turn(&rotated.access_token).await.is_err_and(|e| matches!(e, ConnectError::Refused { status: 404, .. }))
+    );
     assert_eq!(refused(client.refresh(&kiosk.refresh_token).await), (401, "invalid_token".into()));
     assert_eq!(refused(client.refresh(&rotated.refresh_token).await), (401, "invalid_token".into()));
     assert_eq!(refused(client.turn(&rotated.access_token).await), (401, "invalid_token".into()));
@@ -73,7 +78,10 @@ async fn accounts(backend: common::Backend) {
     let again = client.device_login(&credential.kiosk_id, &credential.secret).await.unwrap();
     client.revoke(&admin, &credential.kiosk_id).await.unwrap();
     assert_eq!(refused(client.turn(&again.access_token).await), (401, "invalid_token".into()));
-    assert_eq!(refused(client.device_login(&credential.kiosk_id, &credential.secret).await), (401, "invalid_credentials".into()));
+    assert_eq!(
+        refused(client.device_login(&credential.kiosk_id, &credential.secret).await),
+        (401, "invalid_credentials".into())
+    );
     // Logout spends the refresh token.
     client.logout(&doctor_tokens.refresh_token).await.unwrap();
     assert_eq!(refused(client.refresh(&doctor_tokens.refresh_token).await), (401, "invalid_token".into()));

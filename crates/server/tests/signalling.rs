@@ -10,8 +10,16 @@ use eclinic_signal::{ClientMessage as C, DoctorCard, ErrorCode, Outcome, Priorit
 /// The next message that is not a presence/queue broadcast.
 async fn next(signal: &mut Signal) -> S {
     loop {
-        let message = tokio::time::timeout(std::time::Duration::from_secs(10), signal.recv()).await.unwrap().unwrap().unwrap();
-        if !matches!(message, S::DoctorsOnline { .. } | S::QueueSnapshot { .. } | S::QueueUpdated { .. } | S::QueueRemoved { .. } | S::Position { .. }) {
+        let message =
+            tokio::time::timeout(std::time::Duration::from_secs(10), signal.recv()).await.unwrap().unwrap().unwrap();
+        if !matches!(
+            message,
+            S::DoctorsOnline { .. }
+                | S::QueueSnapshot { .. }
+                | S::QueueUpdated { .. }
+                | S::QueueRemoved { .. }
+                | S::Position { .. }
+        ) {
             return message;
         }
     }
@@ -43,19 +51,37 @@ async fn consult(backend: common::Backend) {
     assert!(matches!(next(&mut doctor).await, S::Welcome { .. }));
     assert!(matches!(next(&mut intruder).await, S::Welcome { .. }));
 
-    kiosk.send(&C::QueuePatient { ticket: "visit-1".into(), label: "F 34y fever".into(), priority: Priority::Urgent }).await.unwrap();
+    kiosk
+        .send(&C::QueuePatient { ticket: "visit-1".into(), label: "F 34y fever".into(), priority: Priority::Urgent })
+        .await
+        .unwrap();
     let S::Queued { consult_id: id, position: 1, .. } = next(&mut kiosk).await else { panic!("not queued") };
     doctor.send(&C::TakeNext).await.unwrap();
-    assert_eq!(next(&mut kiosk).await, S::Accepted { consult_id: id.clone(), doctor: DoctorCard { name: "Dr ayesha".into(), pmdc: Some("12345-P".into()) } });
-    assert!(matches!(next(&mut doctor).await, S::ConsultStarted { consult_id, kiosk, .. } if consult_id == id && kiosk == "BHU Chak 12"));
+    assert_eq!(
+        next(&mut kiosk).await,
+        S::Accepted {
+            consult_id: id.clone(),
+            doctor: DoctorCard { name: "Dr ayesha".into(), pmdc: Some("12345-P".into()) }
+        }
+    );
+    assert!(
+        matches!(next(&mut doctor).await, S::ConsultStarted { consult_id, kiosk, .. } if consult_id == id && kiosk == "BHU Chak 12")
+    );
 
     // Bad input from a third party: refused, nothing reaches the consult.
     let oversize = format!(r#"{{"v":1,"type":"ping","nonce":1,"pad":"{}"}}"#, "x".repeat(70 * 1024));
     intruder.send(&C::Offer { consult_id: id.clone(), sdp: "evil".into() }).await.unwrap();
     assert_eq!(error_code(&mut intruder).await, ErrorCode::NotAllowed);
-    intruder.send(&C::Candidate { consult_id: id.clone(), candidate: "c".into(), sdp_mid: None, sdp_mline_index: None }).await.unwrap();
+    intruder
+        .send(&C::Candidate { consult_id: id.clone(), candidate: "c".into(), sdp_mid: None, sdp_mline_index: None })
+        .await
+        .unwrap();
     assert_eq!(error_code(&mut intruder).await, ErrorCode::UnknownConsult);
-    for (text, code) in [("{", ErrorCode::Malformed), (r#"{"v":1,"type":"nuke"}"#, ErrorCode::UnknownType), (r#"{"v":9,"type":"ping","nonce":1}"#, ErrorCode::UnsupportedVersion)] {
+    for (text, code) in [
+        ("{", ErrorCode::Malformed),
+        (r#"{"v":1,"type":"nuke"}"#, ErrorCode::UnknownType),
+        (r#"{"v":9,"type":"ping","nonce":1}"#, ErrorCode::UnsupportedVersion),
+    ] {
         intruder.send_text(text.into()).await.unwrap();
         assert_eq!(error_code(&mut intruder).await, code, "{text}");
     }
@@ -76,7 +102,15 @@ async fn consult(backend: common::Backend) {
     assert_eq!(next(&mut kiosk).await, S::Offer { consult_id: id.clone(), sdp: "v=0 offer".into() });
     kiosk.send(&C::Answer { consult_id: id.clone(), sdp: "v=0 answer".into() }).await.unwrap();
     assert_eq!(next(&mut doctor).await, S::Answer { consult_id: id.clone(), sdp: "v=0 answer".into() });
-    kiosk.send(&C::Candidate { consult_id: id.clone(), candidate: "candidate:1".into(), sdp_mid: Some("0".into()), sdp_mline_index: Some(0) }).await.unwrap();
+    kiosk
+        .send(&C::Candidate {
+            consult_id: id.clone(),
+            candidate: "candidate:1".into(),
+            sdp_mid: Some("0".into()),
+            sdp_mline_index: Some(0),
+        })
+        .await
+        .unwrap();
     assert!(matches!(next(&mut doctor).await, S::Candidate { candidate, .. } if candidate == "candidate:1"));
     doctor.send(&C::End { consult_id: id.clone() }).await.unwrap();
     assert_eq!(next(&mut doctor).await, S::Ended { consult_id: id.clone(), outcome: Outcome::Completed });

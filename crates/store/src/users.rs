@@ -23,7 +23,8 @@ pub struct NewUser {
 }
 
 fn hash_secret(secret: &str) -> Result<String, StoreError> {
-    eclinic_secrets::hash_password(secret).map_err(|e| StoreError::Database { op: "hash secret", message: e.to_string() })
+    eclinic_secrets::hash_password(secret)
+        .map_err(|e| StoreError::Database { op: "hash secret", message: e.to_string() })
 }
 
 /// How long the account stays locked after `failures` consecutive failures.
@@ -165,4 +166,3 @@ impl Store {
         rows.into_iter().map(UserRow::into_user).collect()
     }
 }
-

@@ -39,7 +39,8 @@ fn as_postgres_user(program: &str) -> Command {
 }
 
 fn nix_is_root() -> bool {
-    std::env::var("USER").is_ok_and(|u| u == "root") || Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
+    std::env::var("USER").is_ok_and(|u| u == "root")
+        || Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
 fn free_port() -> u16 {
@@ -51,14 +52,27 @@ impl Cluster {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("pg");
         if nix_is_root() {
-            assert!(Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().unwrap().success());
+            assert!(
+                Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()).status().unwrap().success()
+            );
         }
-        let initdb = as_postgres_user("initdb").args(["-A", "trust", "-U", "eclinic", "--no-sync", "-D"]).arg(&data).output().unwrap();
+        let initdb = as_postgres_user("initdb")
+            .args(["-A", "trust", "-U", "eclinic", "--no-sync", "-D"])
+            .arg(&data)
+            .output()
+            .unwrap();
         assert!(initdb.status.success(), "initdb: {}", String::from_utf8_lossy(&initdb.stderr));
         let port = free_port();
         let options = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", dir.path().display());
         let log = dir.path().join("pg.log");
-        let started = as_postgres_user("pg_ctl").arg("-D").arg(&data).arg("-l").arg(&log).args(["-w", "-o", &options, "start"]).output().unwrap();
+        let started = as_postgres_user("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(&log)
+            .args(["-w", "-o", &options, "start"])
+            .output()
+            .unwrap();
         assert!(started.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&started.stderr));
         Self { dir, url: format!("postgres://eclinic@127.0.0.1:{port}/postgres") }
     }
@@ -66,7 +80,11 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = as_postgres_user("pg_ctl").arg("-D").arg(self.dir.path().join("pg")).args(["-m", "immediate", "stop"]).output();
+        let _ = as_postgres_user("pg_ctl")
+            .arg("-D")
+            .arg(self.dir.path().join("pg"))
+            .args(["-m", "immediate", "stop"])
+            .output();
     }
 }
 
@@ -83,9 +101,20 @@ pub struct TestServer {
 pub async fn server(backend: Backend, turn: Option<TurnConfig>) -> TestServer {
     let data = tempfile::tempdir().unwrap();
     let cluster = (backend == Backend::Postgres).then(Cluster::start);
-    let config = || Config { data_dir: data.path().to_path_buf(), database_url: cluster.as_ref().map(|c| c.url.clone()), tls_cert_and_key: None, turn: turn.clone() };
+    let config = || Config {
+        data_dir: data.path().to_path_buf(),
+        database_url: cluster.as_ref().map(|c| c.url.clone()),
+        tls_cert_and_key: None,
+        turn: turn.clone(),
+    };
     let store = open_store(&config()).await.unwrap();
-    let admin = NewUser { kind: AccountKind::Admin, username: "admin", password: ADMIN_PASSWORD, display_name: "Admin", pmdc: None };
+    let admin = NewUser {
+        kind: AccountKind::Admin,
+        username: "admin",
+        password: ADMIN_PASSWORD,
+        display_name: "Admin",
+        pmdc: None,
+    };
     Accounts::new(store.clone()).create_user(&admin, 0).await.unwrap();
     store.close().await;
     let running = start(config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
