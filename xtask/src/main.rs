@@ -11,17 +11,18 @@ use std::path::PathBuf;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = project_root()?;
     match args.first().map(String::as_str) {
-        Some("test") => run::test(&root, &args[1..]),
-        Some("demo") => run::demo(&root, &args[1..]),
+        Some("test") => run::test(&project_root()?, &args[1..]),
+        Some("demo") => run::demo(&project_root()?, &args[1..]),
         Some(keyring_session::INNER) => keyring_session::inner(&args[1..]),
         Some(demo::INNER) => demo::seed_and_show(&args[1..]),
         _ => bail!("usage: cargo xtask test [nextest filters…] | cargo xtask demo"),
     }
 }
 
+/// `cargo run` sets `CARGO_MANIFEST_DIR` for the process; it is read at run time because clones sharing one
+/// target directory reuse one xtask binary, whose compile-time path would name whichever clone built it.
 fn project_root() -> anyhow::Result<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").context("run xtask through `cargo xtask`")?);
     manifest.parent().map(PathBuf::from).context("xtask lives one level below the project root")
 }

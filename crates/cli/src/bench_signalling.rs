@@ -137,14 +137,12 @@ async fn note_latency(tally: &Shared, epoch: Instant, payload: &str) {
 }
 
 async fn recv(signal: &mut Signal) -> Result<S, String> {
-    loop {
-        match tokio::time::timeout(STEP_TIMEOUT, signal.recv()).await {
-            Err(_) => return Err("timed out waiting for the server".into()),
-            Ok(Err(e)) => return Err(e.to_string()),
-            Ok(Ok(None)) => return Err("the server closed the connection".into()),
-            Ok(Ok(Some(S::Error { code, message, .. }))) => return Err(format!("server error {code:?}: {message}")),
-            Ok(Ok(Some(message))) => return Ok(message),
-        }
+    match tokio::time::timeout(STEP_TIMEOUT, signal.recv()).await {
+        Err(_) => Err("timed out waiting for the server".into()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Ok(None)) => Err("the server closed the connection".into()),
+        Ok(Ok(Some(S::Error { code, message, .. }))) => Err(format!("server error {code:?}: {message}")),
+        Ok(Ok(Some(message))) => Ok(message),
     }
 }
 

@@ -2,6 +2,8 @@
 //! The server's certificate is checked against the system roots, or against one trusted certificate (a
 //! deployment's own CA, the demo's self-signed one).
 
+mod kiosk_identity;
+
 use std::path::Path;
 use std::sync::Arc;
 
@@ -32,6 +34,10 @@ pub enum ConnectError {
     WebSocket(String),
     #[error("unreadable message from the server: {0}")]
     Wire(#[from] WireError),
+    #[error("the OS keyring is unavailable: {0}")]
+    Keyring(String),
+    #[error("this kiosk is not enrolled with this server: ask an admin for an enrolment code")]
+    NotEnrolled,
 }
 
 /// Client TLS trusting exactly one certificate (PEM file).

@@ -4,15 +4,9 @@
 
 mod common;
 
+use common::refused;
 use eclinic_connect::ConnectError;
 use eclinic_signal::api::{AccountRole, NewUserRequest};
-
-fn refused(result: Result<impl std::fmt::Debug, ConnectError>) -> (u16, String) {
-    match result {
-        Err(ConnectError::Refused { status, code, .. }) => (status, code),
-        other => panic!("expected a refusal, got {other:?}"),
-    }
-}
 
 async fn accounts(backend: common::Backend) {
     let server = common::server(backend, None).await;

@@ -13,6 +13,14 @@ use eclinic_server::{Config, Running, open_store, start};
 
 pub const ADMIN_PASSWORD: &str = "admin password 1";
 
+/// The status and error code of a request the server refused.
+pub fn refused(result: Result<impl std::fmt::Debug, eclinic_connect::ConnectError>) -> (u16, String) {
+    match result {
+        Err(eclinic_connect::ConnectError::Refused { status, code, .. }) => (status, code),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
