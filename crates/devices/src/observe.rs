@@ -4,8 +4,8 @@
 //! [`Observation::checked`]).
 
 use crate::gatt::{
-    BloodPressure, Glucose, GlucoseUnit, HeartRate, Measurement, PlxSpotCheck, PressureUnit, SensorContact,
-    Temperature, TemperatureUnit, Weight, WeightUnits,
+    BloodPressure, Glucose, GlucoseUnit, HeartRate, Measurement, PlxStatus, PressureUnit, SensorContact, Temperature,
+    TemperatureUnit, Weight, WeightUnits,
 };
 use crate::ieee11073::{Numeric, Special};
 use crate::serial::cms50d::Cms50Sample;
@@ -86,7 +86,8 @@ pub fn from_measurement(measurement: &Measurement, cx: &Context) -> Vec<Recorded
         Measurement::Temperature(t) => vec![temperature(t, cx)],
         Measurement::HeartRate(hr) => vec![heart_rate(hr, cx)],
         Measurement::Glucose(g) => glucose(g, cx).into_iter().collect(),
-        Measurement::PlxSpotCheck(plx) => plx_spot_check(plx, cx),
+        Measurement::PlxSpotCheck(plx) => oximetry(plx.spo2, plx.pulse_rate, plx.status.into(), cx),
+        Measurement::PlxContinuous(plx) => oximetry(plx.normal.spo2, plx.normal.pulse_rate, plx.status.into(), cx),
         Measurement::Weight(w) => weight(w, cx),
     }
 }
@@ -152,13 +153,6 @@ fn glucose(g: &Glucose, cx: &Context) -> Option<Recorded> {
     })
 }
 
-fn plx_spot_check(plx: &PlxSpotCheck, cx: &Context) -> Vec<Recorded> {
-    vec![
-        cx.numeric(VitalKind::OxygenSaturation, plx.spo2, "%", ObservationFlags::default()),
-        cx.numeric(VitalKind::HeartRate, plx.pulse_rate, "/min", ObservationFlags::default()),
-    ]
-}
-
 fn weight(w: &Weight, cx: &Context) -> Vec<Recorded> {
     let (mass, length) = match w.units {
         WeightUnits::Si => ("kg", "cm"),
@@ -186,36 +180,42 @@ fn weight(w: &Weight, cx: &Context) -> Vec<Recorded> {
     out
 }
 
-/// One oximeter sample as SpO2 and pulse Observations, with the device's conditions as flags. A sample taken
-/// with the finger out or the probe in error records nothing.
+/// One serial oximeter sample as SpO2 and pulse Observations (a missing value is the device's "no valid
+/// measurement").
 pub fn from_oximeter(
     spo2: Option<u8>,
     pulse: Option<u16>,
     conditions: OximeterConditions,
     cx: &Context,
 ) -> Vec<Recorded> {
+    let whole = |v: Option<i64>| match v.map(|v| Quantity::from_mantissa_exponent(v, 0)) {
+        Some(Ok(q)) => Numeric::Value(q),
+        Some(Err(_)) | None => Numeric::Special(Special::NaN),
+    };
+    oximetry(whole(spo2.map(i64::from)), whole(pulse.map(i64::from)), conditions, cx)
+}
+
+/// SpO2 and pulse from any oximeter, with the device's conditions as flags. A sample taken with the probe off
+/// or that the device itself calls no measurement records nothing.
+fn oximetry(spo2: Numeric, pulse: Numeric, conditions: OximeterConditions, cx: &Context) -> Vec<Recorded> {
+    let kinds = [VitalKind::OxygenSaturation, VitalKind::HeartRate];
     if conditions.probe_off {
-        return vec![
-            Err(NotRecorded::NoContact { kind: VitalKind::OxygenSaturation }),
-            Err(NotRecorded::NoContact { kind: VitalKind::HeartRate }),
-        ];
+        return kinds.map(|kind| Err(NotRecorded::NoContact { kind })).into();
+    }
+    if conditions.not_a_measurement {
+        return kinds.map(|kind| Err(NotRecorded::NoValidMeasurement { kind, special: Special::NaN })).into();
     }
     let mut flags = ObservationFlags::default();
-    if conditions.low_perfusion {
-        flags = flags.with(ObservationFlag::LowPerfusion);
+    for (set, flag) in
+        [(conditions.low_perfusion, ObservationFlag::LowPerfusion), (conditions.motion, ObservationFlag::BodyMovement)]
+    {
+        if set {
+            flags = flags.with(flag);
+        }
     }
-    if conditions.motion {
-        flags = flags.with(ObservationFlag::BodyMovement);
-    }
-    let whole = |kind: VitalKind, v: Option<i64>, unit: &str| match v {
-        Some(v) => Quantity::from_mantissa_exponent(v, 0)
-            .map_err(|error| NotRecorded::Invalid { kind, error })
-            .and_then(|q| cx.observation(kind, q, unit, flags)),
-        None => Err(NotRecorded::NoValidMeasurement { kind, special: Special::NaN }),
-    };
     vec![
-        whole(VitalKind::OxygenSaturation, spo2.map(i64::from), "%"),
-        whole(VitalKind::HeartRate, pulse.map(i64::from), "/min"),
+        cx.numeric(VitalKind::OxygenSaturation, spo2, "%", flags),
+        cx.numeric(VitalKind::HeartRate, pulse, "/min", flags),
     ]
 }
 
@@ -225,11 +225,24 @@ pub struct OximeterConditions {
     pub probe_off: bool,
     pub low_perfusion: bool,
     pub motion: bool,
+    /// The device marks the value unavailable, invalid, or demonstration/test data.
+    pub not_a_measurement: bool,
+}
+
+impl From<PlxStatus> for OximeterConditions {
+    fn from(s: PlxStatus) -> Self {
+        Self {
+            probe_off: s.probe_off(),
+            low_perfusion: s.low_perfusion(),
+            motion: s.disturbed_signal(),
+            not_a_measurement: s.not_a_measurement(),
+        }
+    }
 }
 
 impl From<&Cms50Sample> for OximeterConditions {
     fn from(s: &Cms50Sample) -> Self {
-        Self { probe_off: s.finger_out || s.probe_error, low_perfusion: false, motion: false }
+        Self { probe_off: s.finger_out || s.probe_error, ..Self::default() }
     }
 }
 
@@ -240,6 +253,7 @@ impl From<&NoninSample> for OximeterConditions {
             low_perfusion: s.low_perfusion || s.marginal_perfusion,
             // Nonin reports a pulse disturbed by artifact, which at a kiosk is almost always movement.
             motion: s.artifact,
+            not_a_measurement: false,
         }
     }
 }

@@ -158,9 +158,37 @@ fn plx_spot_check_with_and_without_options() {
         ("98".into(), "72".into(), false)
     );
     let full = p("1F 6100 4C00 EA070B170A0F1E 0000 000400 19F0");
-    assert_eq!(full.device_and_sensor_status, Some(0x0000_0400));
+    assert_eq!(full.status.device_and_sensor_status, Some(0x0000_0400));
+    assert_eq!(full.status.measurement_status, Some(0));
     assert_eq!(full.pulse_amplitude_index.map(|n| num(&n)), Some("2.5".into()));
     assert!(full.device_clock_not_set && full.time.is_some());
+}
+
+#[test]
+fn plx_continuous_every_optional_field() {
+    let p = |bytes: &str| match decode(Characteristic::PlxContinuousMeasurement, &hex(bytes)) {
+        Ok(Measurement::PlxContinuous(p)) => Ok(p),
+        Ok(other) => panic!("{other:?}"),
+        Err(e) => Err(e),
+    };
+    let plain = p("00 6200 4800").unwrap();
+    assert_eq!((num(&plain.normal.spo2), num(&plain.normal.pulse_rate)), ("98".into(), "72".into()));
+    assert_eq!((plain.fast, plain.slow, plain.pulse_amplitude_index), (None, None, None));
+
+    let full = p("1F 6100 4C00 6000 4E00 6200 4A00 0040 200100 19F0").unwrap();
+    let pair = |p: Option<eclinic_devices::gatt::SpO2Pr>| p.map(|p| (num(&p.spo2), num(&p.pulse_rate)));
+    assert_eq!(pair(full.fast), Some(("96".into(), "78".into())));
+    assert_eq!(pair(full.slow), Some(("98".into(), "74".into())));
+    assert_eq!(full.status.measurement_status, Some(0x4000));
+    assert_eq!(full.status.device_and_sensor_status, Some(0x0120));
+    assert!(full.status.questionable() && full.status.low_perfusion() && full.status.disturbed_signal());
+    assert!(!full.status.probe_off() && !full.status.not_a_measurement());
+    assert_eq!(full.pulse_amplitude_index.map(|n| num(&n)), Some("2.5".into()));
+
+    let probe_off = p("08 FF07 FF07 008000").unwrap();
+    assert!(probe_off.status.probe_off(), "bit 15: sensor disconnected");
+    assert_eq!(num(&probe_off.normal.spo2), "NaN");
+    assert_eq!(p("01 6200 4800 6000"), Err(DecodeError::Truncated { what: "PLX continuous", offset: 7, needed: 2 }));
 }
 
 #[test]
@@ -172,6 +200,7 @@ fn characteristic_ids_in_every_written_form() {
         ("00002a37-0000-1000-8000-00805f9b34fb", Ok(Characteristic::HeartRateMeasurement)),
         ("2a18", Ok(Characteristic::GlucoseMeasurement)),
         ("2a5e", Ok(Characteristic::PlxSpotCheckMeasurement)),
+        ("2A5F", Ok(Characteristic::PlxContinuousMeasurement)),
         ("2a9d", Ok(Characteristic::WeightMeasurement)),
         ("2a00", Err(DecodeError::UnknownCharacteristic)),
         ("heart", Err(DecodeError::UnknownCharacteristic)),
@@ -181,4 +210,6 @@ fn characteristic_ids_in_every_written_form() {
     }
     assert!(Characteristic::BloodPressureMeasurement.is_indicated());
     assert!(!Characteristic::HeartRateMeasurement.is_indicated());
+    assert!(!Characteristic::PlxContinuousMeasurement.is_indicated(), "PLX continuous is notified");
+    assert_eq!(Characteristic::PlxContinuousMeasurement.service_uuid16(), 0x1822);
 }

@@ -3,12 +3,14 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 use eclinic_devices::DecodeError;
+use eclinic_devices::gatt::GlucoseDeduplicator;
+use eclinic_devices::gatt::racp::GlucoseDownload;
 use eclinic_devices::gatt::{Characteristic, decode};
-use eclinic_devices::serial::cms50d::Cms50dParser;
+use eclinic_devices::serial::cms50d::{Cms50dParser, StoredDataParser};
 use eclinic_devices::serial::nonin::NoninFormat8Parser;
 use eclinic_domain::Timestamp;
 
-const FULL_VALUES: [(Characteristic, &[u8]); 7] = [
+const FULL_VALUES: [(Characteristic, &[u8]); 8] = [
     (
         Characteristic::BloodPressureMeasurement,
         &[0x1E, 0x78, 0, 0x50, 0, 0x5D, 0, 0xEA, 7, 11, 23, 10, 15, 30, 0x48, 0, 1, 5, 0],
@@ -23,6 +25,10 @@ const FULL_VALUES: [(Characteristic, &[u8]); 7] = [
     (
         Characteristic::PlxSpotCheckMeasurement,
         &[0x1F, 0x61, 0, 0x4C, 0, 0xEA, 7, 11, 23, 10, 15, 30, 0, 0, 0, 4, 0, 0x19, 0xF0],
+    ),
+    (
+        Characteristic::PlxContinuousMeasurement,
+        &[0x1F, 0x61, 0, 0x4C, 0, 0x60, 0, 0x4E, 0, 0x62, 0, 0x4A, 0, 0, 0x40, 0x20, 0x01, 0, 0x19, 0xF0],
     ),
     (Characteristic::WeightMeasurement, &[0x0E, 0xB0, 0x36, 0xEA, 7, 11, 23, 10, 15, 30, 2, 0xE5, 0, 0xD6, 6]),
 ];
@@ -59,6 +65,8 @@ fn random_bytes_never_panic() {
     let mut source = Bytes(0x9E37_79B9_7F4A_7C15);
     let mut cms50 = Cms50dParser::default();
     let mut nonin = NoninFormat8Parser::default();
+    let mut stored = StoredDataParser::default();
+    let mut download = GlucoseDownload::start(0, GlucoseDeduplicator::default());
     let now = Timestamp::from_unix_ms(0);
     let mut decoded = 0;
     for round in 0..60_000 {
@@ -68,8 +76,13 @@ fn random_bytes_never_panic() {
         decoded += usize::from(decode(characteristic, &bytes).is_ok());
         cms50.handle_bytes(now, &bytes);
         nonin.handle_bytes(now, &bytes);
+        stored.handle_bytes(&bytes);
+        download.handle_measurement(0, &bytes);
+        download.handle_racp(0, &bytes);
         while cms50.poll_sample().is_some() {}
         while nonin.poll_sample().is_some() {}
+        while stored.poll_sample().is_some() {}
+        while download.poll_record().is_some() || download.poll_write().is_some() {}
     }
     assert!(decoded > 0, "the sweep reaches successful decodes too, not only early errors");
 }

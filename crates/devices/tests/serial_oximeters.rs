@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
-use eclinic_devices::serial::cms50d::Cms50dParser;
+use eclinic_devices::serial::cms50d::{Cms50dParser, START_DOWNLOAD, STOP_DOWNLOAD, StoredDataParser};
 use eclinic_devices::serial::nonin::NoninFormat8Parser;
 use eclinic_domain::Timestamp;
 
@@ -60,4 +60,37 @@ fn nonin_format_8_frames() {
     assert_eq!((f.heart_rate, f.spo2), (Some(72), Some(97)));
     assert!(f.low_perfusion && f.artifact && f.smartpoint && f.low_battery && !f.out_of_track && !f.sensor_alarm);
     assert_eq!(parse(&[0x48, 0x61, 0x81, 0x16, 0x62, 0x00, 0x81]).len(), 1, "resynchronises on the status byte");
+}
+
+fn stored(chunks: &[&[u8]]) -> (Vec<(u32, Option<u16>, Option<u8>)>, Option<u32>, bool, u64) {
+    let mut parser = StoredDataParser::default();
+    for chunk in chunks {
+        parser.handle_bytes(chunk);
+    }
+    let samples = std::iter::from_fn(|| parser.poll_sample()).map(|s| (s.index, s.pulse_rate, s.spo2)).collect();
+    (samples, parser.announced(), parser.is_complete(), parser.rejected_bytes())
+}
+
+const PREAMBLES: [u8; 9] = [0xF2, 0x80, 0x00, 0xF2, 0x80, 0x00, 0xF2, 0x80, 0x00];
+
+#[test]
+fn cms50d_stored_data_download() {
+    assert_eq!(START_DOWNLOAD, [0xF5, 0xF5]);
+    assert_eq!(STOP_DOWNLOAD, [0xF6, 0xF6, 0xF6]);
+    // Two records (6 bytes): 72 bpm 98 %, then 150 bpm (bit 7 in the first byte) 97 %.
+    let records: [u8; 6] = [0xF0, 0xC8, 0x62, 0xF1, 0x96, 0x61];
+    let whole = [&PREAMBLES[..], &[0x86, 0x80, 0x80], &records].concat();
+    let expect = vec![(0, Some(72), Some(98)), (1, Some(150), Some(97))];
+    assert_eq!(stored(&[&whole]), (expect.clone(), Some(2), true, 0));
+    let bytewise: Vec<&[u8]> = whole.chunks(1).collect();
+    assert_eq!(stored(&bytewise), (expect, Some(2), true, 0), "one byte per read");
+
+    let noisy = [&[0x85, 0x40, 0xF2, 0x80][..], &PREAMBLES, &[0x83, 0x80, 0x80], &[0x12, 0xF0, 0x00, 0xF0, 0x80, 0x7F]]
+        .concat();
+    assert_eq!(
+        stored(&[&noisy]),
+        (vec![(0, None, None)], Some(1), true, 6),
+        "live bytes before the preamble and a broken record are skipped; 0 and 127 mean no value"
+    );
+    assert_eq!(stored(&[&PREAMBLES[..8]]), (vec![], None, false, 0), "no length yet");
 }

@@ -6,6 +6,7 @@ mod blood_pressure;
 mod glucose;
 mod heart_rate;
 mod plx;
+pub mod racp;
 mod temperature;
 mod weight;
 
@@ -13,7 +14,7 @@ pub use crate::reader::DeviceTime;
 pub use blood_pressure::{BloodPressure, BloodPressureStatus, PressureUnit, PulseRange};
 pub use glucose::{Glucose, GlucoseDeduplicator, GlucoseUnit};
 pub use heart_rate::{HeartRate, SensorContact};
-pub use plx::PlxSpotCheck;
+pub use plx::{PlxContinuous, PlxSpotCheck, PlxStatus, SpO2Pr};
 pub use temperature::{Temperature, TemperatureSite, TemperatureUnit};
 pub use weight::{Weight, WeightUnits};
 
@@ -27,17 +28,19 @@ pub enum Characteristic {
     HeartRateMeasurement,
     GlucoseMeasurement,
     PlxSpotCheckMeasurement,
+    PlxContinuousMeasurement,
     WeightMeasurement,
 }
 
 impl Characteristic {
-    pub const ALL: [Characteristic; 7] = [
+    pub const ALL: [Characteristic; 8] = [
         Characteristic::BloodPressureMeasurement,
         Characteristic::IntermediateCuffPressure,
         Characteristic::TemperatureMeasurement,
         Characteristic::HeartRateMeasurement,
         Characteristic::GlucoseMeasurement,
         Characteristic::PlxSpotCheckMeasurement,
+        Characteristic::PlxContinuousMeasurement,
         Characteristic::WeightMeasurement,
     ];
 
@@ -49,7 +52,20 @@ impl Characteristic {
             Characteristic::HeartRateMeasurement => 0x2A37,
             Characteristic::GlucoseMeasurement => 0x2A18,
             Characteristic::PlxSpotCheckMeasurement => 0x2A5E,
+            Characteristic::PlxContinuousMeasurement => 0x2A5F,
             Characteristic::WeightMeasurement => 0x2A9D,
+        }
+    }
+
+    /// The GATT service that carries it (what a scan filters on).
+    pub fn service_uuid16(self) -> u16 {
+        match self {
+            Characteristic::BloodPressureMeasurement | Characteristic::IntermediateCuffPressure => 0x1810,
+            Characteristic::TemperatureMeasurement => 0x1809,
+            Characteristic::HeartRateMeasurement => 0x180D,
+            Characteristic::GlucoseMeasurement => 0x1808,
+            Characteristic::PlxSpotCheckMeasurement | Characteristic::PlxContinuousMeasurement => 0x1822,
+            Characteristic::WeightMeasurement => 0x181D,
         }
     }
 
@@ -66,7 +82,12 @@ impl Characteristic {
 
     /// Whether the profile indicates (needs `0x0002` in the CCCD) rather than notifies.
     pub fn is_indicated(self) -> bool {
-        !matches!(self, Characteristic::HeartRateMeasurement | Characteristic::IntermediateCuffPressure)
+        !matches!(
+            self,
+            Characteristic::HeartRateMeasurement
+                | Characteristic::IntermediateCuffPressure
+                | Characteristic::PlxContinuousMeasurement
+        )
     }
 }
 
@@ -79,6 +100,7 @@ pub enum Measurement {
     HeartRate(HeartRate),
     Glucose(Glucose),
     PlxSpotCheck(PlxSpotCheck),
+    PlxContinuous(PlxContinuous),
     Weight(Weight),
 }
 
@@ -92,6 +114,7 @@ pub fn decode(characteristic: Characteristic, bytes: &[u8]) -> Result<Measuremen
         Characteristic::HeartRateMeasurement => Measurement::HeartRate(heart_rate::decode(bytes)?),
         Characteristic::GlucoseMeasurement => Measurement::Glucose(glucose::decode(bytes)?),
         Characteristic::PlxSpotCheckMeasurement => Measurement::PlxSpotCheck(plx::decode_spot_check(bytes)?),
+        Characteristic::PlxContinuousMeasurement => Measurement::PlxContinuous(plx::decode_continuous(bytes)?),
         Characteristic::WeightMeasurement => Measurement::Weight(weight::decode(bytes)?),
     })
 }
