@@ -62,7 +62,11 @@ fn nonin_format_8_frames() {
     assert_eq!(parse(&[0x48, 0x61, 0x81, 0x16, 0x62, 0x00, 0x81]).len(), 1, "resynchronises on the status byte");
 }
 
-fn stored(chunks: &[&[u8]]) -> (Vec<(u32, Option<u16>, Option<u8>)>, Option<u32>, bool, u64) {
+/// (index, pulse, SpO2) of each record.
+type StoredRows = Vec<(u32, Option<u16>, Option<u8>)>;
+
+/// The records, the announced count, whether complete, and the bytes skipped.
+fn stored(chunks: &[&[u8]]) -> (StoredRows, Option<u32>, bool, u64) {
     let mut parser = StoredDataParser::default();
     for chunk in chunks {
         parser.handle_bytes(chunk);
