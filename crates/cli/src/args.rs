@@ -38,6 +38,33 @@ pub enum Command {
     /// Measurements on this machine (no store needed).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Medical devices attached to this machine, and simulated ones (no store needed).
+    #[command(subcommand)]
+    Devices(DevicesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DevicesCommand {
+    /// Serial ports on this machine.
+    List,
+    /// Read an oximeter on a serial port for a while.
+    Read {
+        /// The port, e.g. /dev/ttyUSB0.
+        #[arg(long)]
+        serial: String,
+        /// cms50dplus or nonin8.
+        #[arg(long)]
+        protocol: String,
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+    },
+    /// Run a simulated device on a pseudo-terminal and print its path (until killed, or for --seconds).
+    Simulate {
+        /// cms50dplus or nonin8.
+        kind: String,
+        #[arg(long)]
+        seconds: Option<f64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -41,7 +41,7 @@ impl From<ValidationError> for Failure {
     }
 }
 
-fn now() -> Timestamp {
+pub fn now() -> Timestamp {
     let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
@@ -91,6 +91,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
             Ok(report)
         }
         Command::Bench(bench) => crate::bench::run(bench).await,
+        Command::Devices(devices) => crate::devices::run(devices),
         Command::Key(KeyCommand::ImportRecovery) => {
             let text = secret("ECLINIC_RECOVERY_KEY", "the recovery key")?;
             let key = DbKey::from_recovery_hex(&text).map_err(StoreError::from)?;
@@ -144,6 +145,7 @@ async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Re
     let report = match command {
         Command::Init(_)
         | Command::Bench(_)
+        | Command::Devices(_)
         | Command::Key(KeyCommand::ImportRecovery | KeyCommand::Rotate)
         | Command::Backup(BackupCommand::Restore { .. }) => {
             return Err(Failure::usage("this command does not run on an open store".into()));

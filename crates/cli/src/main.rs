@@ -4,6 +4,7 @@ mod args;
 mod bench;
 mod bench_signalling;
 mod commands;
+mod devices;
 mod input;
 mod output;
 

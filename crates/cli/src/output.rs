@@ -25,6 +25,21 @@ pub enum Report {
     MediaBench(MediaBenchOut),
     ClipWritten { file: String },
     SignallingBench(SignallingBenchOut),
+    SerialPorts { ports: Vec<String> },
+    OximeterReadings { port: String, model: String, readings: Vec<OximeterReadingOut> },
+    SimulationEnded { device: String },
+}
+
+/// One oximeter reading in `eclinic devices read --json`.
+#[derive(Debug, Serialize)]
+pub struct OximeterReadingOut {
+    pub at_ms: i64,
+    pub spo2: Option<u8>,
+    pub pulse_rate: Option<u16>,
+    pub pleth: Option<u8>,
+    pub probe_off: bool,
+    pub low_perfusion: bool,
+    pub motion: bool,
 }
 
 /// `eclinic bench signalling --json`.
@@ -245,6 +260,20 @@ pub fn print(report: &Report, json: bool) {
             }
         }
         Report::ClipWritten { file } => println!("clip written to {file}"),
+        Report::SerialPorts { ports } => {
+            ports.iter().for_each(|p| println!("{p}"));
+            println!("{} serial port(s)", ports.len());
+        }
+        Report::OximeterReadings { port, model, readings } => {
+            println!("{model} on {port}: {} reading(s)", readings.len());
+            let show = |v: Option<u16>| v.map_or_else(|| "--".to_owned(), |v| v.to_string());
+            for r in readings.iter().step_by(readings.len().div_ceil(20).max(1)) {
+                let flags = [(r.probe_off, " probe off"), (r.low_perfusion, " low perfusion"), (r.motion, " motion")];
+                let flags: String = flags.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect();
+                println!("  SpO2 {} %  pulse {} /min{flags}", show(r.spo2.map(u16::from)), show(r.pulse_rate));
+            }
+        }
+        Report::SimulationEnded { device } => println!("simulated {device} switched off"),
         Report::SignallingBench(b) => {
             println!(
                 "{} kiosks, {} doctors on {}: {} consults in {:.1} s ({:.1}/s)",

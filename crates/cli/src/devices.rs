@@ -1,0 +1,66 @@
+//! `eclinic devices …`: serial ports, reading an oximeter, and simulated devices on pseudo-terminals.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use eclinic_peripherals::serial::{SerialOximeter, SerialProtocol};
+use eclinic_peripherals::simulated::PtyOximeter;
+use eclinic_peripherals::{OximeterReading, Peripheral, PeripheralError};
+
+use crate::args::DevicesCommand;
+use crate::commands::{Failure, now};
+use crate::output::{OximeterReadingOut, Report};
+
+impl From<PeripheralError> for Failure {
+    fn from(e: PeripheralError) -> Self {
+        Self { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl From<&OximeterReading> for OximeterReadingOut {
+    fn from(r: &OximeterReading) -> Self {
+        Self {
+            at_ms: r.received_at.unix_ms(),
+            spo2: r.spo2,
+            pulse_rate: r.pulse_rate,
+            pleth: r.pleth,
+            probe_off: r.conditions.probe_off,
+            low_perfusion: r.conditions.low_perfusion,
+            motion: r.conditions.motion,
+        }
+    }
+}
+
+pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
+    match command {
+        DevicesCommand::List => {
+            let ports = serialport::available_ports()
+                .map_err(|e| Failure { code: "device_io", message: format!("cannot list serial ports: {e}") })?;
+            Ok(Report::SerialPorts { ports: ports.into_iter().map(|p| p.port_name).collect() })
+        }
+        DevicesCommand::Read { serial, protocol, seconds } => {
+            let protocol = SerialProtocol::parse(protocol)?;
+            let mut oximeter = SerialOximeter::open(serial, protocol)?;
+            let started = Instant::now();
+            let mut readings = Vec::new();
+            while started.elapsed() < Duration::from_secs_f64(*seconds) {
+                readings.extend(oximeter.read(now(), Duration::from_millis(200))?.iter().map(OximeterReadingOut::from));
+            }
+            Ok(Report::OximeterReadings { port: serial.clone(), model: oximeter.info().model, readings })
+        }
+        DevicesCommand::Simulate { kind, seconds } => {
+            let protocol = SerialProtocol::parse(kind)?;
+            let simulator = PtyOximeter::start(protocol)?;
+            // The path goes out at once, so a script (or a tester) can open it while the device runs.
+            println!("{}", simulator.path());
+            let _ = std::io::stdout().flush();
+            match seconds {
+                Some(seconds) => std::thread::sleep(Duration::from_secs_f64(*seconds)),
+                None => loop {
+                    std::thread::sleep(Duration::from_secs(3600));
+                },
+            }
+            Ok(Report::SimulationEnded { device: protocol.name().into() })
+        }
+    }
+}

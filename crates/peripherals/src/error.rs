@@ -1,0 +1,22 @@
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum PeripheralError {
+    #[error("cannot open {port}: {reason}")]
+    Open { port: String, reason: String },
+    #[error("{port}: {reason}")]
+    Io { port: String, reason: String },
+    #[error("unknown protocol {0:?}; known: cms50dplus, nonin8")]
+    UnknownProtocol(String),
+}
+
+impl PeripheralError {
+    /// A stable code for the UI and `--json`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PeripheralError::Open { .. } => "device_open",
+            PeripheralError::Io { .. } => "device_io",
+            PeripheralError::UnknownProtocol(_) => "unknown_protocol",
+        }
+    }
+}
