@@ -8,10 +8,10 @@ use eclinic_domain::{PmdcNumber, RequiredText, Username};
 use eclinic_secrets::{
     SecretError, hash_password, new_enrolment_code, new_token, normalise_code, password_matches, sha256_hex,
 };
-use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
 use crate::ServerError;
+use crate::hashing::HashPool;
 use crate::storage::{Account, AccountKind, NewAccount, Store, TokenKind, TokenState};
 
 pub const ACCESS_TTL_S: i64 = 15 * 60;
@@ -69,21 +69,11 @@ pub struct NewUser<'a> {
 #[derive(Clone, Debug)]
 pub struct Accounts {
     store: Store,
-    hashing: Arc<Semaphore>,
+    hashing: Arc<HashPool>,
 }
 
 fn invalid(field: &'static str) -> impl FnOnce(eclinic_domain::ValidationError) -> ServerError {
     move |_| ServerError::InvalidInput { field, reason: "not accepted" }
-}
-
-impl Accounts {
-    /// Argon2 takes tens of milliseconds of CPU and 19 MiB per hash: off the async threads, and no more at
-    /// once than there are cores, so a burst of password sign-ins queues instead of taking every core and
-    /// hundreds of megabytes at once.
-    async fn hash<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ServerError> {
-        let _permit = self.hashing.acquire().await.map_err(|e| ServerError::Hashing(e.to_string()))?;
-        tokio::task::spawn_blocking(work).await.map_err(|e| ServerError::Hashing(e.to_string()))
-    }
 }
 
 fn principal(account: &Account) -> Principal {
@@ -96,9 +86,8 @@ fn principal(account: &Account) -> Principal {
 }
 
 impl Accounts {
-    pub fn new(store: Store) -> Self {
-        let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        Self { store, hashing: Arc::new(Semaphore::new(cores)) }
+    pub fn new(store: Store) -> Result<Self, ServerError> {
+        Ok(Self { store, hashing: Arc::new(HashPool::new()?) })
     }
 
     pub fn store(&self) -> &Store {
@@ -127,7 +116,7 @@ impl Accounts {
             return Err(ServerError::InvalidInput { field: "password", reason: "at least 10 characters" });
         }
         let password = Zeroizing::new(new.password.to_owned());
-        let hash = self.hash(move || hash_password(&password)).await??;
+        let hash = self.hashing.run(move || hash_password(&password)).await??;
         let id = uuid::Uuid::now_v7().to_string();
         let pmdc = pmdc.as_ref().map(PmdcNumber::as_str);
         let account = NewAccount {
@@ -151,7 +140,7 @@ impl Accounts {
         let account = self.store.account_by_username(username).await?;
         let stored = account.as_ref().filter(|a| !a.disabled).map(|a| a.secret_hash.clone());
         let password = Zeroizing::new(password.to_owned());
-        let matches = self.hash(move || password_matches(&password, stored.as_deref())).await?;
+        let matches = self.hashing.run(move || password_matches(&password, stored.as_deref())).await?;
         match account {
             Some(account) if matches => self.issue(&account, now).await,
             _ => Err(ServerError::InvalidCredentials),

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 mod error;
+mod hashing;
 mod http;
 mod hub;
 pub mod storage;
@@ -78,7 +79,7 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Running, Server
     let store = open_store(&config).await?;
     let instance = eclinic_secrets::new_nonce()?;
     let state = http::AppState {
-        accounts: Accounts::new(store.clone()),
+        accounts: Accounts::new(store.clone())?,
         turn: config.turn,
         hub: hub::spawn(store.clone(), instance),
         next_conn: Arc::new(AtomicU64::new(1)),
@@ -88,9 +89,12 @@ pub async fn start(config: Config, listen: SocketAddr) -> Result<Running, Server
     listener.set_nonblocking(true).map_err(ServerError::io("binding the listen address"))?;
     let addr = listener.local_addr().map_err(ServerError::io("binding the listen address"))?;
     let handle = axum_server::Handle::new();
-    let server = axum_server::from_tcp_rustls(listener, axum_server::tls_rustls::RustlsConfig::from_config(tls))
-        .map_err(ServerError::io("serving"))?
-        .handle(handle.clone());
+    // Signalling messages are small and latency-bound: Nagle would hold each one back for an ACK.
+    let acceptor =
+        axum_server::tls_rustls::RustlsAcceptor::new(axum_server::tls_rustls::RustlsConfig::from_config(tls))
+            .acceptor(axum_server::accept::NoDelayAcceptor::new());
+    let server =
+        axum_server::from_tcp(listener).map_err(ServerError::io("serving"))?.acceptor(acceptor).handle(handle.clone());
     let app = http::router(state);
     let task = tokio::spawn(server.serve(app.into_make_service()));
     tracing::info!(%addr, "listening");

@@ -107,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
                 display_name: &name,
                 pmdc: None,
             };
-            let created = Accounts::new(store.clone()).create_user(&new, unix_now()).await;
+            let created = async { Accounts::new(store.clone())?.create_user(&new, unix_now()).await }.await;
             store.close().await;
             println!("admin {} created", created?.account_id);
         }

@@ -123,7 +123,7 @@ pub async fn server(backend: Backend, turn: Option<TurnConfig>) -> TestServer {
         display_name: "Admin",
         pmdc: None,
     };
-    Accounts::new(store.clone()).create_user(&admin, 0).await.unwrap();
+    Accounts::new(store.clone()).unwrap().create_user(&admin, 0).await.unwrap();
     store.close().await;
     let running = start(config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let base = format!("https://127.0.0.1:{}", running.addr.port());
