@@ -1,7 +1,6 @@
 //! Password hashing on a few dedicated threads, one per core. Argon2 takes tens of milliseconds and 19 MiB
-//! per hash; on tokio's blocking pool every hash could land on a fresh thread, and each thread's malloc arena
-//! kept its 19 MiB (measured: eight concurrent account creations left the server 156 MB larger). Here a burst
-//! of sign-ins queues for the cores, and memory stays at one hash's worth per thread.
+//! per hash: a burst of sign-ins queues here for the cores instead of spreading over tokio's blocking pool
+//! (up to 512 threads), so CPU and memory in use stay at one hash per core.
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError};

