@@ -40,6 +40,11 @@ pub enum ConnectError {
     NotEnrolled,
 }
 
+/// Log targets that print secrets at TRACE: tungstenite logs the whole upgrade request (`Authorization:
+/// Bearer …` included) and every frame's payload (patient labels, SDP). Every process that installs a log
+/// subscriber caps these at DEBUG.
+pub const TARGETS_THAT_LOG_SECRETS_AT_TRACE: &[&str] = &["tungstenite"];
+
 /// Client TLS trusting exactly one certificate (PEM file).
 pub fn trust_certificate(cert_pem: &Path) -> Result<Arc<rustls::ClientConfig>, ConnectError> {
     let tls = |e: &dyn std::fmt::Display| ConnectError::Tls(e.to_string());
