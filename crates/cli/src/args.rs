@@ -58,6 +58,15 @@ pub enum DevicesCommand {
         #[arg(long, default_value_t = 5.0)]
         seconds: f64,
     },
+    /// Decode one BLE characteristic value, as a device sent it, into what the kiosk would record.
+    Decode {
+        /// The characteristic: 2a35, 0x2A35 or the full UUID.
+        #[arg(long)]
+        characteristic: String,
+        /// The value in hex, spaces allowed: "1E 7800 5000 5D00".
+        #[arg(long)]
+        hex: String,
+    },
     /// Run a simulated device on a pseudo-terminal and print its path (until killed, or for --seconds).
     Simulate {
         /// cms50dplus or nonin8.

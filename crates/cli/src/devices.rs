@@ -3,13 +3,16 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use eclinic_devices::gatt::{self, Characteristic};
+use eclinic_devices::observe::{Context, from_measurement};
+use eclinic_domain::{PatientId, RequiredText};
 use eclinic_peripherals::serial::{SerialOximeter, SerialProtocol};
 use eclinic_peripherals::simulated::PtyOximeter;
 use eclinic_peripherals::{OximeterReading, Peripheral, PeripheralError};
 
 use crate::args::DevicesCommand;
 use crate::commands::{Failure, now};
-use crate::output::{OximeterReadingOut, Report};
+use crate::output::{ObservationOut, OximeterReadingOut, Report};
 
 impl From<PeripheralError> for Failure {
     fn from(e: PeripheralError) -> Self {
@@ -48,6 +51,7 @@ pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
             }
             Ok(Report::OximeterReadings { port: serial.clone(), model: oximeter.info().model, readings })
         }
+        DevicesCommand::Decode { characteristic, hex } => decode(characteristic, hex),
         DevicesCommand::Simulate { kind, seconds } => {
             let protocol = SerialProtocol::parse(kind)?;
             let simulator = PtyOximeter::start(protocol)?;
@@ -63,4 +67,29 @@ pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
             Ok(Report::SimulationEnded { device: protocol.name().into() })
         }
     }
+}
+
+fn decode(characteristic: &str, hex_text: &str) -> Result<Report, Failure> {
+    let decode_failure = |e: eclinic_devices::DecodeError| Failure { code: "decode", message: e.to_string() };
+    let characteristic = Characteristic::parse(characteristic).map_err(decode_failure)?;
+    let compact: String = hex_text.split_whitespace().collect();
+    let bytes = hex::decode(&compact)
+        .map_err(|e| Failure { code: "usage", message: format!("--hex is not hexadecimal bytes: {e}") })?;
+    let measurement = gatt::decode(characteristic, &bytes).map_err(decode_failure)?;
+    let at = now();
+    let context = Context {
+        patient: PatientId::new(at),
+        encounter: None,
+        model: RequiredText::parse("model", "decoded on the command line", 200)?,
+        serial: None,
+        at,
+    };
+    let (observations, not_recorded): (Vec<_>, Vec<_>) =
+        from_measurement(&measurement, &context).into_iter().partition(Result::is_ok);
+    Ok(Report::Decoded {
+        characteristic: format!("{:04x}", characteristic.uuid16()),
+        decoded: format!("{measurement:?}"),
+        observations: observations.iter().flatten().map(ObservationOut::from).collect(),
+        not_recorded: not_recorded.into_iter().filter_map(Result::err).map(|reason| reason.to_string()).collect(),
+    })
 }

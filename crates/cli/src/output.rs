@@ -28,6 +28,7 @@ pub enum Report {
     SerialPorts { ports: Vec<String> },
     OximeterReadings { port: String, model: String, readings: Vec<OximeterReadingOut> },
     SimulationEnded { device: String },
+    Decoded { characteristic: String, decoded: String, observations: Vec<ObservationOut>, not_recorded: Vec<String> },
 }
 
 /// One oximeter reading in `eclinic devices read --json`.
@@ -274,6 +275,11 @@ pub fn print(report: &Report, json: bool) {
             }
         }
         Report::SimulationEnded { device } => println!("simulated {device} switched off"),
+        Report::Decoded { characteristic, decoded, observations, not_recorded } => {
+            println!("{characteristic}: {decoded}");
+            observations.iter().for_each(|o| println!("  records {}", observation_line(o)));
+            not_recorded.iter().for_each(|reason| println!("  records nothing: {reason}"));
+        }
         Report::SignallingBench(b) => {
             println!(
                 "{} kiosks, {} doctors on {}: {} consults in {:.1} s ({:.1}/s)",

@@ -50,3 +50,32 @@ fn a_missing_port_and_an_unknown_protocol_are_typed_errors() {
         assert_eq!(error["error"]["code"], code);
     }
 }
+
+#[test]
+fn a_characteristic_value_decodes_into_what_the_kiosk_would_record() {
+    let decode = |characteristic: &str, hex: &str| {
+        let out = Command::new(ECLINIC)
+            .args(["devices", "decode", "--characteristic", characteristic, "--hex", hex, "--json"])
+            .output()
+            .unwrap();
+        let text = if out.status.success() { out.stdout } else { out.stderr };
+        serde_json::from_slice::<serde_json::Value>(&text).unwrap()
+    };
+    let bp = decode("2a35", "1E 7800 5000 5D00 EA07 0B 17 0A 0F 1E 4800 01 0500");
+    let recorded: Vec<(&str, &str, &str)> = bp["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["loinc"].as_str().unwrap(), o["value"].as_str().unwrap(), o["unit"].as_str().unwrap()))
+        .collect();
+    assert_eq!(recorded, [("8480-6", "120", "mm[Hg]"), ("8462-4", "80", "mm[Hg]"), ("8867-4", "72", "/min")]);
+    assert!(bp["observations"][0]["flags"].as_array().unwrap().iter().any(|f| f == "irregular-pulse"));
+
+    let no_value = decode("0x2A1C", "00 FFFF7F00");
+    assert_eq!(no_value["observations"].as_array().unwrap().len(), 0);
+    assert!(no_value["not_recorded"][0].as_str().unwrap().contains("no valid measurement"));
+
+    assert_eq!(decode("2a35", "1E 78")["error"]["code"], "decode");
+    assert_eq!(decode("2a00", "00")["error"]["code"], "decode");
+    assert_eq!(decode("2a35", "zz")["error"]["code"], "usage");
+}

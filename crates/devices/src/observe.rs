@@ -37,6 +37,19 @@ pub enum NotRecorded {
     },
 }
 
+impl std::fmt::Display for NotRecorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRecorded::NoValidMeasurement { kind, special } => {
+                write!(f, "{}: the device has no valid measurement ({special:?})", kind.name())
+            }
+            NotRecorded::NoContact { kind } => write!(f, "{}: no sensor contact", kind.name()),
+            NotRecorded::UnsupportedUnit { kind } => write!(f, "{}: a unit e-clinic does not record", kind.name()),
+            NotRecorded::Invalid { kind, error } => write!(f, "{}: {error}", kind.name()),
+        }
+    }
+}
+
 /// Who the reading is of and which device took it.
 #[derive(Debug, Clone)]
 pub struct Context {
