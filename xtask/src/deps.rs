@@ -12,6 +12,7 @@ const APT_PACKAGES: &[&str] = &[
     "libwebkit2gtk-4.1-dev", // Tauri's webview
     "libasound2-dev",        // cpal
     "libudev-dev",           // serial ports and BLE
+    "libdbus-1-dev",         // BLE through BlueZ (btleplug)
     "nasm",                  // openh264's assembly (3x faster encode)
     "cmake",                 // the bundled libopus build (opusic-sys)
     "ffmpeg",                // test clips from lavfi sources, the libx264 comparison, checking the bench's figures

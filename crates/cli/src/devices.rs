@@ -8,7 +8,7 @@ use eclinic_devices::observe::{Context, from_measurement};
 use eclinic_domain::{PatientId, RequiredText};
 use eclinic_peripherals::serial::{SerialOximeter, SerialProtocol};
 use eclinic_peripherals::simulated::PtyOximeter;
-use eclinic_peripherals::{OximeterReading, Peripheral, PeripheralError};
+use eclinic_peripherals::{OximeterReading, Peripheral, PeripheralError, Reading};
 
 use crate::args::DevicesCommand;
 use crate::commands::{Failure, now};
@@ -47,7 +47,11 @@ pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
             let started = Instant::now();
             let mut readings = Vec::new();
             while started.elapsed() < Duration::from_secs_f64(*seconds) {
-                readings.extend(oximeter.read(now(), Duration::from_millis(200))?.iter().map(OximeterReadingOut::from));
+                let batch = oximeter.read(now(), Duration::from_millis(200))?;
+                readings.extend(batch.iter().filter_map(|reading| match reading {
+                    Reading::Oximeter(sample) => Some(OximeterReadingOut::from(sample)),
+                    Reading::Measurement { .. } => None,
+                }));
             }
             Ok(Report::OximeterReadings { port: serial.clone(), model: oximeter.info().model, readings })
         }

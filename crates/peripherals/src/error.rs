@@ -8,6 +8,10 @@ pub enum PeripheralError {
     Io { port: String, reason: String },
     #[error("unknown protocol {0:?}; known: cms50dplus, nonin8")]
     UnknownProtocol(String),
+    #[error("Bluetooth: {0}")]
+    Bluetooth(String),
+    #[error("the device disconnected")]
+    Disconnected,
 }
 
 impl PeripheralError {
@@ -17,6 +21,8 @@ impl PeripheralError {
             PeripheralError::Open { .. } => "device_open",
             PeripheralError::Io { .. } => "device_io",
             PeripheralError::UnknownProtocol(_) => "unknown_protocol",
+            PeripheralError::Bluetooth(_) => "bluetooth",
+            PeripheralError::Disconnected => "device_disconnected",
         }
     }
 }

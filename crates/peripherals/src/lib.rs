@@ -2,10 +2,12 @@
 //! `eclinic-devices`, which turn them into readings. A simulated device stands behind the same
 //! [`Peripheral`] trait for each kind, so the demo and the tests run the same code path as a kiosk.
 
+pub mod ble;
 pub mod error;
 pub mod serial;
 pub mod simulated;
 
+use eclinic_devices::gatt::Measurement;
 use eclinic_devices::observe::OximeterConditions;
 use eclinic_domain::Timestamp;
 use std::time::Duration;
@@ -25,6 +27,15 @@ pub struct OximeterReading {
     pub conditions: OximeterConditions,
 }
 
+/// Whatever a device delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading {
+    /// A serial oximeter's sample.
+    Oximeter(OximeterReading),
+    /// A decoded BLE health characteristic value.
+    Measurement { received_at: Timestamp, measurement: Measurement },
+}
+
 /// What a device is, as the device list shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceInfo {
@@ -38,5 +49,5 @@ pub trait Peripheral: Send {
     fn info(&self) -> DeviceInfo;
 
     /// The readings that arrived within `wait`, stamped `now`; an empty list if none did.
-    fn read(&mut self, now: Timestamp, wait: Duration) -> Result<Vec<OximeterReading>, PeripheralError>;
+    fn read(&mut self, now: Timestamp, wait: Duration) -> Result<Vec<Reading>, PeripheralError>;
 }

@@ -8,7 +8,7 @@ use eclinic_devices::serial::cms50d::{self, Cms50dParser};
 use eclinic_devices::serial::nonin::NoninFormat8Parser;
 use eclinic_domain::Timestamp;
 
-use crate::{DeviceInfo, OximeterReading, Peripheral, PeripheralError};
+use crate::{DeviceInfo, OximeterReading, Peripheral, PeripheralError, Reading};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SerialProtocol {
@@ -150,7 +150,7 @@ impl Peripheral for SerialOximeter {
         DeviceInfo { model: self.protocol.model().into(), address: self.path.clone() }
     }
 
-    fn read(&mut self, now: Timestamp, wait: Duration) -> Result<Vec<OximeterReading>, PeripheralError> {
+    fn read(&mut self, now: Timestamp, wait: Duration) -> Result<Vec<Reading>, PeripheralError> {
         self.port.set_timeout(wait).map_err(|e| self.io_error(e.to_string()))?;
         let mut buffer = [0u8; 1024];
         match self.port.read(&mut buffer) {
@@ -158,6 +158,6 @@ impl Peripheral for SerialOximeter {
             Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
             Err(e) => return Err(self.io_error(e.to_string())),
         }
-        Ok(std::iter::from_fn(|| self.parser.poll_reading()).collect())
+        Ok(std::iter::from_fn(|| self.parser.poll_reading()).map(Reading::Oximeter).collect())
     }
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use eclinic_domain::Timestamp;
 
 use crate::serial::{OximeterParser, SerialProtocol};
-use crate::{DeviceInfo, OximeterReading, Peripheral, PeripheralError};
+use crate::{DeviceInfo, Peripheral, PeripheralError, Reading};
 
 /// A simulated patient's oximetry, encoded as `protocol` frames.
 #[derive(Debug, Clone)]
@@ -100,12 +100,12 @@ impl Peripheral for SimulatedOximeter {
     }
 
     /// Delivers the frames due by `now` (the device's pace follows the caller's clock; `wait` is not slept).
-    fn read(&mut self, now: Timestamp, _wait: Duration) -> Result<Vec<OximeterReading>, PeripheralError> {
+    fn read(&mut self, now: Timestamp, _wait: Duration) -> Result<Vec<Reading>, PeripheralError> {
         let started = *self.started_at.get_or_insert(now);
         let elapsed_ms = u64::try_from(now.unix_ms().saturating_sub(started.unix_ms())).unwrap_or(0);
         let bytes = self.script.frames_until(elapsed_ms);
         self.parser.handle_bytes(now, &bytes);
-        Ok(std::iter::from_fn(|| self.parser.poll_reading()).collect())
+        Ok(std::iter::from_fn(|| self.parser.poll_reading()).map(Reading::Oximeter).collect())
     }
 }
 

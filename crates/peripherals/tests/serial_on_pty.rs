@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use eclinic_domain::Timestamp;
 use eclinic_peripherals::serial::{SerialOximeter, SerialProtocol};
 use eclinic_peripherals::simulated::PtyOximeter;
-use eclinic_peripherals::{OximeterReading, Peripheral};
+use eclinic_peripherals::{OximeterReading, Peripheral, Reading};
 
 fn now() -> Timestamp {
     Timestamp::from_unix_ms(i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis()).unwrap())
@@ -17,7 +17,10 @@ fn read_for(device: &mut dyn Peripheral, span: Duration) -> Vec<OximeterReading>
     let started = Instant::now();
     let mut readings = Vec::new();
     while started.elapsed() < span {
-        readings.extend(device.read(now(), Duration::from_millis(200)).unwrap());
+        readings.extend(device.read(now(), Duration::from_millis(200)).unwrap().into_iter().map(|reading| match reading {
+            Reading::Oximeter(sample) => sample,
+            other => panic!("an oximeter sent {other:?}"),
+        }));
     }
     readings
 }

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use eclinic_domain::Timestamp;
-use eclinic_peripherals::Peripheral;
+use eclinic_peripherals::{Peripheral, Reading};
 use eclinic_peripherals::serial::SerialProtocol;
 use eclinic_peripherals::simulated::{Script, SimulatedOximeter};
 
@@ -17,7 +17,7 @@ fn check(protocol: SerialProtocol, expect_in_ten_seconds: usize) {
         readings.extend(device.read(start.saturating_add_ms(tick * 100), Duration::ZERO).unwrap());
     }
     assert_eq!(readings.len(), expect_in_ten_seconds, "{protocol:?}");
-    let last = readings.last().unwrap();
+    let Some(Reading::Oximeter(last)) = readings.last() else { panic!("an oximeter sample") };
     assert_eq!((last.spo2, last.pulse_rate), {
         let (spo2, pulse) = Script::vitals_at(10);
         (Some(spo2), Some(pulse))

@@ -1,0 +1,182 @@
+//! BLE health devices through the OS Bluetooth stack (BlueZ over D-Bus on Linux) with btleplug. A worker
+//! thread owns the async radio work and hands each characteristic value to [`BluezDevice::next_value`];
+//! everything else (decoding, readings) is the same code the simulated devices go through.
+//!
+//! Subscribing goes through BlueZ's StartNotify, which writes the CCCD itself: `0x0002` (indicate) for the
+//! characteristics the profiles indicate, `0x0001` for those they notify.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+use btleplug::api::bleuuid::{BleUuid, uuid_from_u16};
+use btleplug::api::{Central, Manager as _, Peripheral as _, ScanFilter};
+use btleplug::platform::{Adapter, Manager, Peripheral};
+use eclinic_devices::gatt::Characteristic;
+use eclinic_domain::Timestamp;
+use futures_util::StreamExt;
+
+use super::{BleKind, GattSource};
+use crate::{DeviceInfo, PeripheralError};
+
+/// A device seen in a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advertised {
+    pub address: String,
+    pub name: Option<String>,
+    pub kind: BleKind,
+}
+
+fn bluetooth(error: impl std::fmt::Display) -> PeripheralError {
+    PeripheralError::Bluetooth(error.to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, PeripheralError> {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(bluetooth)
+}
+
+async fn first_adapter() -> Result<Adapter, PeripheralError> {
+    let manager = Manager::new().await.map_err(bluetooth)?;
+    manager.adapters().await.map_err(bluetooth)?.into_iter().next().ok_or_else(|| bluetooth("no Bluetooth adapter"))
+}
+
+fn health_services() -> Vec<uuid::Uuid> {
+    BleKind::ALL.into_iter().map(|kind| uuid_from_u16(kind.service_uuid16())).collect()
+}
+
+/// Scans for `duration` for devices advertising a health service.
+pub fn scan(duration: Duration) -> Result<Vec<Advertised>, PeripheralError> {
+    runtime()?.block_on(async {
+        let adapter = first_adapter().await?;
+        adapter.start_scan(ScanFilter { services: health_services() }).await.map_err(bluetooth)?;
+        tokio::time::sleep(duration).await;
+        let mut found = Vec::new();
+        for peripheral in adapter.peripherals().await.map_err(bluetooth)? {
+            let Some(properties) = peripheral.properties().await.map_err(bluetooth)? else { continue };
+            let services: Vec<u16> = properties.services.iter().filter_map(BleUuid::to_ble_u16).collect();
+            if let Some(kind) = BleKind::from_services(&services) {
+                found.push(Advertised { address: properties.address.to_string(), name: properties.local_name, kind });
+            }
+        }
+        let _ = adapter.stop_scan().await;
+        Ok(found)
+    })
+}
+
+type Value = Result<(Characteristic, Vec<u8>), PeripheralError>;
+
+/// A connected BLE health device.
+#[derive(Debug)]
+pub struct BluezDevice {
+    address: String,
+    values: Receiver<Value>,
+}
+
+impl BluezDevice {
+    /// Connects to the device at `address` (`AA:BB:CC:DD:EE:FF`), subscribes to every health
+    /// characteristic it has, and starts delivering values.
+    pub fn connect(address: &str) -> Result<Self, PeripheralError> {
+        let (values, received) = channel();
+        let (ready, connected) = channel();
+        let target = address.to_owned();
+        std::thread::Builder::new()
+            .name(format!("ble-{address}"))
+            .spawn(move || match runtime() {
+                Ok(runtime) => runtime.block_on(run(&target, &ready, &values)),
+                Err(error) => {
+                    let _ = ready.send(Err(error));
+                }
+            })
+            .map_err(bluetooth)?;
+        connected.recv().map_err(|_| PeripheralError::Disconnected)??;
+        Ok(Self { address: address.to_owned(), values: received })
+    }
+}
+
+async fn run(address: &str, ready: &Sender<Result<(), PeripheralError>>, values: &Sender<Value>) {
+    match connect_and_subscribe(address).await {
+        Ok(peripheral) => {
+            let _ = ready.send(Ok(()));
+            forward(&peripheral, values).await;
+            let _ = peripheral.disconnect().await;
+        }
+        Err(error) => {
+            let _ = ready.send(Err(error));
+        }
+    }
+}
+
+async fn connect_and_subscribe(address: &str) -> Result<Peripheral, PeripheralError> {
+    let adapter = first_adapter().await?;
+    adapter.start_scan(ScanFilter { services: health_services() }).await.map_err(bluetooth)?;
+    let mut found = None;
+    for _ in 0..20 {
+        for peripheral in adapter.peripherals().await.map_err(bluetooth)? {
+            if peripheral.address().to_string().eq_ignore_ascii_case(address) {
+                found = Some(peripheral);
+            }
+        }
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let _ = adapter.stop_scan().await;
+    let peripheral = found.ok_or_else(|| bluetooth(format!("{address} is not in range")))?;
+    peripheral.connect().await.map_err(bluetooth)?;
+    peripheral.discover_services().await.map_err(bluetooth)?;
+    let mut subscribed = 0;
+    for characteristic in peripheral.characteristics() {
+        let known = characteristic
+            .uuid
+            .to_ble_u16()
+            .and_then(|short| Characteristic::ALL.into_iter().find(|c| c.uuid16() == short));
+        if known.is_some() {
+            peripheral.subscribe(&characteristic).await.map_err(bluetooth)?;
+            subscribed += 1;
+        }
+    }
+    if subscribed == 0 {
+        return Err(bluetooth(format!("{address} has no health characteristic e-clinic reads")));
+    }
+    Ok(peripheral)
+}
+
+async fn forward(peripheral: &Peripheral, values: &Sender<Value>) {
+    let mut notifications = match peripheral.notifications().await {
+        Ok(stream) => stream,
+        Err(error) => {
+            let _ = values.send(Err(bluetooth(error)));
+            return;
+        }
+    };
+    while let Some(notification) = notifications.next().await {
+        let characteristic = notification
+            .uuid
+            .to_ble_u16()
+            .and_then(|short| Characteristic::ALL.into_iter().find(|c| c.uuid16() == short));
+        if let Some(characteristic) = characteristic
+            && values.send(Ok((characteristic, notification.value))).is_err()
+        {
+            return;
+        }
+    }
+    let _ = values.send(Err(PeripheralError::Disconnected));
+}
+
+impl GattSource for BluezDevice {
+    fn info(&self) -> DeviceInfo {
+        DeviceInfo { model: "Bluetooth LE health device".into(), address: self.address.clone() }
+    }
+
+    fn next_value(
+        &mut self,
+        _now: Timestamp,
+        wait: Duration,
+    ) -> Result<Option<(Characteristic, Vec<u8>)>, PeripheralError> {
+        match self.values.recv_timeout(wait) {
+            Ok(value) => value.map(Some),
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => Err(PeripheralError::Disconnected),
+        }
+    }
+}
