@@ -17,10 +17,12 @@ fn read_for(device: &mut dyn Peripheral, span: Duration) -> Vec<OximeterReading>
     let started = Instant::now();
     let mut readings = Vec::new();
     while started.elapsed() < span {
-        readings.extend(device.read(now(), Duration::from_millis(200)).unwrap().into_iter().map(|reading| match reading {
-            Reading::Oximeter(sample) => sample,
-            other => panic!("an oximeter sent {other:?}"),
-        }));
+        readings.extend(device.read(now(), Duration::from_millis(200)).unwrap().into_iter().map(
+            |reading| match reading {
+                Reading::Oximeter(sample) => sample,
+                other => panic!("an oximeter sent {other:?}"),
+            },
+        ));
     }
     readings
 }

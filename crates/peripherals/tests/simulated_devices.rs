@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use eclinic_domain::Timestamp;
-use eclinic_peripherals::{Peripheral, Reading};
 use eclinic_peripherals::serial::SerialProtocol;
 use eclinic_peripherals::simulated::{Script, SimulatedOximeter};
+use eclinic_peripherals::{Peripheral, Reading};
 
 fn check(protocol: SerialProtocol, expect_in_ten_seconds: usize) {
     let mut device = SimulatedOximeter::new(protocol);

@@ -73,8 +73,7 @@ fn cycle(kind: BleKind, n: u64) -> (u64, Vec<Scheduled>) {
         BleKind::Glucose => {
             // Sequence numbers count up; 95-99 mg/dL is 0.00095-0.00099 kg/L.
             let [low, high] = u16::try_from(n + 1).unwrap_or(u16::MAX).to_le_bytes();
-            let value =
-                [&[0x02, low, high][..], &date_time(minute), &sfloat(95 + wobble, -5), &[0x11]].concat();
+            let value = [&[0x02, low, high][..], &date_time(minute), &sfloat(95 + wobble, -5), &[0x11]].concat();
             (20_000, vec![(0, Characteristic::GlucoseMeasurement, value)])
         }
         BleKind::Scale => {
