@@ -45,8 +45,11 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum DevicesCommand {
-    /// Serial ports on this machine.
-    List,
+    /// Serial ports on this machine, and BLE health devices in range.
+    List {
+        #[arg(long, default_value_t = 4.0)]
+        scan_seconds: f64,
+    },
     /// Read an oximeter on a serial port for a while.
     Read {
         /// The port, e.g. /dev/ttyUSB0.
@@ -67,9 +70,10 @@ pub enum DevicesCommand {
         #[arg(long)]
         hex: String,
     },
-    /// Run a simulated device on a pseudo-terminal and print its path (until killed, or for --seconds).
+    /// Run a simulated device. A serial one (cms50dplus, nonin8) sits on a pseudo-terminal whose path is
+    /// printed (until killed, or for --seconds); a BLE one (bp, thermometer, plx, heart-rate, glucose,
+    /// scale) prints what it sends, decoded, after --seconds (default 10).
     Simulate {
-        /// cms50dplus or nonin8.
         kind: String,
         #[arg(long)]
         seconds: Option<f64>,

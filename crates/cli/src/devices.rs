@@ -3,16 +3,25 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use eclinic_devices::gatt::{self, Characteristic};
+use eclinic_devices::gatt::{self, Characteristic, Measurement};
 use eclinic_devices::observe::{Context, from_measurement};
 use eclinic_domain::{PatientId, RequiredText};
+use eclinic_peripherals::ble::bluez::{self, Advertised};
+use eclinic_peripherals::ble::simulated::SimulatedGattDevice;
+use eclinic_peripherals::ble::{BleHealthDevice, BleKind};
 use eclinic_peripherals::serial::{SerialOximeter, SerialProtocol};
 use eclinic_peripherals::simulated::PtyOximeter;
 use eclinic_peripherals::{OximeterReading, Peripheral, PeripheralError, Reading};
 
 use crate::args::DevicesCommand;
 use crate::commands::{Failure, now};
-use crate::output::{ObservationOut, OximeterReadingOut, Report};
+use crate::output::{BleDeviceOut, DecodedOut, ObservationOut, OximeterReadingOut, Report};
+
+impl From<&Advertised> for BleDeviceOut {
+    fn from(d: &Advertised) -> Self {
+        Self { address: d.address.clone(), name: d.name.clone(), kind: d.kind.name() }
+    }
+}
 
 impl From<PeripheralError> for Failure {
     fn from(e: PeripheralError) -> Self {
@@ -36,10 +45,19 @@ impl From<&OximeterReading> for OximeterReadingOut {
 
 pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
     match command {
-        DevicesCommand::List => {
+        DevicesCommand::List { scan_seconds } => {
             let ports = serialport::available_ports()
                 .map_err(|e| Failure { code: "device_io", message: format!("cannot list serial ports: {e}") })?;
-            Ok(Report::SerialPorts { ports: ports.into_iter().map(|p| p.port_name).collect() })
+            // No adapter or no Bluetooth service is a finding to show, not a failure of the listing.
+            let (bluetooth, bluetooth_error) = match bluez::scan(Duration::from_secs_f64(*scan_seconds)) {
+                Ok(found) => (found.into_iter().map(|d| BleDeviceOut::from(&d)).collect(), None),
+                Err(error) => (Vec::new(), Some(error.to_string())),
+            };
+            Ok(Report::DeviceList {
+                serial_ports: ports.into_iter().map(|p| p.port_name).collect(),
+                bluetooth,
+                bluetooth_error,
+            })
         }
         DevicesCommand::Read { serial, protocol, seconds } => {
             let protocol = SerialProtocol::parse(protocol)?;
@@ -56,21 +74,65 @@ pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
             Ok(Report::OximeterReadings { port: serial.clone(), model: oximeter.info().model, readings })
         }
         DevicesCommand::Decode { characteristic, hex } => decode(characteristic, hex),
-        DevicesCommand::Simulate { kind, seconds } => {
-            let protocol = SerialProtocol::parse(kind)?;
-            let simulator = PtyOximeter::start(protocol)?;
-            // The path goes out at once, so a script (or a tester) can open it while the device runs.
-            println!("{}", simulator.path());
-            let _ = std::io::stdout().flush();
-            match seconds {
-                Some(seconds) => std::thread::sleep(Duration::from_secs_f64(*seconds)),
-                None => loop {
-                    std::thread::sleep(Duration::from_secs(3600));
-                },
-            }
-            Ok(Report::SimulationEnded { device: protocol.name().into() })
-        }
+        DevicesCommand::Simulate { kind, seconds } => match BleKind::parse(kind) {
+            Some(kind) => simulate_ble(kind, seconds.unwrap_or(10.0)),
+            None => simulate_serial(kind, *seconds),
+        },
     }
+}
+
+/// A simulated serial oximeter on a pseudo-terminal, until killed or for `seconds`.
+fn simulate_serial(kind: &str, seconds: Option<f64>) -> Result<Report, Failure> {
+    let protocol = SerialProtocol::parse(kind).map_err(|_| {
+        let ble: Vec<&str> = BleKind::ALL.iter().map(|k| k.name()).collect();
+        Failure::usage(format!("unknown device kind {kind:?}; known: cms50dplus, nonin8, {}", ble.join(", ")))
+    })?;
+    let simulator = PtyOximeter::start(protocol)?;
+    // The path goes out at once, so a script (or a tester) can open it while the device runs.
+    println!("{}", simulator.path());
+    let _ = std::io::stdout().flush();
+    match seconds {
+        Some(seconds) => std::thread::sleep(Duration::from_secs_f64(seconds)),
+        None => loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        },
+    }
+    Ok(Report::SimulationEnded { device: protocol.name().into() })
+}
+
+/// Runs a simulated BLE device in real time through the same decoding a Bluetooth device goes through.
+fn simulate_ble(kind: BleKind, seconds: f64) -> Result<Report, Failure> {
+    let mut device = BleHealthDevice::new(SimulatedGattDevice::new(kind));
+    let started = Instant::now();
+    let mut readings = Vec::new();
+    while started.elapsed() < Duration::from_secs_f64(seconds) {
+        for reading in device.read(now(), Duration::ZERO)? {
+            if let Reading::Measurement { measurement, .. } = reading {
+                readings.push(recorded(&measurement)?);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(Report::BleReadings { device: device.info().model, readings })
+}
+
+/// A decoded value and what the kiosk would record from it.
+fn recorded(measurement: &Measurement) -> Result<DecodedOut, Failure> {
+    let at = now();
+    let context = Context {
+        patient: PatientId::new(at),
+        encounter: None,
+        model: RequiredText::parse("model", "eclinic devices", 200)?,
+        serial: None,
+        at,
+    };
+    let (observations, not_recorded): (Vec<_>, Vec<_>) =
+        from_measurement(measurement, &context).into_iter().partition(Result::is_ok);
+    Ok(DecodedOut {
+        decoded: format!("{measurement:?}"),
+        observations: observations.iter().flatten().map(ObservationOut::from).collect(),
+        not_recorded: not_recorded.into_iter().filter_map(Result::err).map(|reason| reason.to_string()).collect(),
+    })
 }
 
 fn decode(characteristic: &str, hex_text: &str) -> Result<Report, Failure> {
@@ -80,20 +142,5 @@ fn decode(characteristic: &str, hex_text: &str) -> Result<Report, Failure> {
     let bytes = hex::decode(&compact)
         .map_err(|e| Failure { code: "usage", message: format!("--hex is not hexadecimal bytes: {e}") })?;
     let measurement = gatt::decode(characteristic, &bytes).map_err(decode_failure)?;
-    let at = now();
-    let context = Context {
-        patient: PatientId::new(at),
-        encounter: None,
-        model: RequiredText::parse("model", "decoded on the command line", 200)?,
-        serial: None,
-        at,
-    };
-    let (observations, not_recorded): (Vec<_>, Vec<_>) =
-        from_measurement(&measurement, &context).into_iter().partition(Result::is_ok);
-    Ok(Report::Decoded {
-        characteristic: format!("{:04x}", characteristic.uuid16()),
-        decoded: format!("{measurement:?}"),
-        observations: observations.iter().flatten().map(ObservationOut::from).collect(),
-        not_recorded: not_recorded.into_iter().filter_map(Result::err).map(|reason| reason.to_string()).collect(),
-    })
+    Ok(Report::Decoded { characteristic: format!("{:04x}", characteristic.uuid16()), value: recorded(&measurement)? })
 }

@@ -25,10 +25,27 @@ pub enum Report {
     MediaBench(MediaBenchOut),
     ClipWritten { file: String },
     SignallingBench(SignallingBenchOut),
-    SerialPorts { ports: Vec<String> },
+    DeviceList { serial_ports: Vec<String>, bluetooth: Vec<BleDeviceOut>, bluetooth_error: Option<String> },
     OximeterReadings { port: String, model: String, readings: Vec<OximeterReadingOut> },
     SimulationEnded { device: String },
-    Decoded { characteristic: String, decoded: String, observations: Vec<ObservationOut>, not_recorded: Vec<String> },
+    Decoded { characteristic: String, value: DecodedOut },
+    BleReadings { device: String, readings: Vec<DecodedOut> },
+}
+
+/// A BLE device seen in a scan.
+#[derive(Debug, Serialize)]
+pub struct BleDeviceOut {
+    pub address: String,
+    pub name: Option<String>,
+    pub kind: &'static str,
+}
+
+/// A decoded characteristic value and what the kiosk would record from it.
+#[derive(Debug, Serialize)]
+pub struct DecodedOut {
+    pub decoded: String,
+    pub observations: Vec<ObservationOut>,
+    pub not_recorded: Vec<String>,
 }
 
 /// One oximeter reading in `eclinic devices read --json`.
@@ -261,9 +278,18 @@ pub fn print(report: &Report, json: bool) {
             }
         }
         Report::ClipWritten { file } => println!("clip written to {file}"),
-        Report::SerialPorts { ports } => {
-            ports.iter().for_each(|p| println!("{p}"));
-            println!("{} serial port(s)", ports.len());
+        Report::DeviceList { serial_ports, bluetooth, bluetooth_error } => {
+            println!("{} serial port(s)", serial_ports.len());
+            serial_ports.iter().for_each(|p| println!("  {p}"));
+            match bluetooth_error {
+                Some(error) => println!("Bluetooth unavailable: {error}"),
+                None => {
+                    println!("{} Bluetooth health device(s)", bluetooth.len());
+                    for d in bluetooth {
+                        println!("  {}  {}  {}", d.address, d.kind, d.name.as_deref().unwrap_or("-"));
+                    }
+                }
+            }
         }
         Report::OximeterReadings { port, model, readings } => {
             println!("{model} on {port}: {} reading(s)", readings.len());
@@ -275,10 +301,13 @@ pub fn print(report: &Report, json: bool) {
             }
         }
         Report::SimulationEnded { device } => println!("simulated {device} switched off"),
-        Report::Decoded { characteristic, decoded, observations, not_recorded } => {
-            println!("{characteristic}: {decoded}");
-            observations.iter().for_each(|o| println!("  records {}", observation_line(o)));
-            not_recorded.iter().for_each(|reason| println!("  records nothing: {reason}"));
+        Report::Decoded { characteristic, value } => {
+            print!("{characteristic}: ");
+            print_decoded(value);
+        }
+        Report::BleReadings { device, readings } => {
+            println!("{device}: {} value(s)", readings.len());
+            readings.iter().for_each(print_decoded);
         }
         Report::SignallingBench(b) => {
             println!(
@@ -309,6 +338,12 @@ struct ErrorOut<'a> {
 struct ErrorBody<'a> {
     code: &'a str,
     message: &'a str,
+}
+
+fn print_decoded(value: &DecodedOut) {
+    println!("{}", value.decoded);
+    value.observations.iter().for_each(|o| println!("  records {}", observation_line(o)));
+    value.not_recorded.iter().for_each(|reason| println!("  records nothing: {reason}"));
 }
 
 pub fn print_error(failure: &Failure, json: bool) {

@@ -62,20 +62,50 @@ fn a_characteristic_value_decodes_into_what_the_kiosk_would_record() {
         serde_json::from_slice::<serde_json::Value>(&text).unwrap()
     };
     let bp = decode("2a35", "1E 7800 5000 5D00 EA07 0B 17 0A 0F 1E 4800 01 0500");
-    let recorded: Vec<(&str, &str, &str)> = bp["observations"]
+    let recorded: Vec<(&str, &str, &str)> = bp["value"]["observations"]
         .as_array()
         .unwrap()
         .iter()
         .map(|o| (o["loinc"].as_str().unwrap(), o["value"].as_str().unwrap(), o["unit"].as_str().unwrap()))
         .collect();
     assert_eq!(recorded, [("8480-6", "120", "mm[Hg]"), ("8462-4", "80", "mm[Hg]"), ("8867-4", "72", "/min")]);
-    assert!(bp["observations"][0]["flags"].as_array().unwrap().iter().any(|f| f == "irregular-pulse"));
+    assert!(bp["value"]["observations"][0]["flags"].as_array().unwrap().iter().any(|f| f == "irregular-pulse"));
 
     let no_value = decode("0x2A1C", "00 FFFF7F00");
-    assert_eq!(no_value["observations"].as_array().unwrap().len(), 0);
-    assert!(no_value["not_recorded"][0].as_str().unwrap().contains("no valid measurement"));
+    assert_eq!(no_value["value"]["observations"].as_array().unwrap().len(), 0);
+    assert!(no_value["value"]["not_recorded"][0].as_str().unwrap().contains("no valid measurement"));
 
     assert_eq!(decode("2a35", "1E 78")["error"]["code"], "decode");
     assert_eq!(decode("2a00", "00")["error"]["code"], "decode");
     assert_eq!(decode("2a35", "zz")["error"]["code"], "usage");
+}
+
+#[test]
+fn a_simulated_blood_pressure_cuff_reports_what_the_kiosk_would_record() {
+    let out = Command::new(ECLINIC).args(["devices", "simulate", "bp", "--seconds", "2.5", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let readings = report["readings"].as_array().unwrap();
+    assert_eq!(readings.len(), 6, "five cuff pressures, then the measurement");
+    assert!(
+        readings[..5].iter().all(|r| r["observations"].as_array().unwrap().is_empty()),
+        "cuff feedback is not recorded"
+    );
+    let loincs: Vec<&str> =
+        readings[5]["observations"].as_array().unwrap().iter().map(|o| o["loinc"].as_str().unwrap()).collect();
+    assert_eq!(loincs, ["8480-6", "8462-4", "8867-4"]);
+
+    let unknown = Command::new(ECLINIC).args(["devices", "simulate", "toaster", "--json"]).output().unwrap();
+    let error: serde_json::Value = serde_json::from_slice(&unknown.stderr).unwrap();
+    assert_eq!(error["error"]["code"], "usage");
+    assert!(error["error"]["message"].as_str().unwrap().contains("thermometer"));
+}
+
+#[test]
+fn listing_devices_without_a_bluetooth_adapter_says_so_and_still_lists_ports() {
+    let out = Command::new(ECLINIC).args(["devices", "list", "--scan-seconds", "0.5", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["serial_ports"].is_array());
+    assert!(report["bluetooth_error"].is_string(), "this machine has no Bluetooth adapter: {report}");
 }

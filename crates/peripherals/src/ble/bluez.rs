@@ -43,23 +43,28 @@ fn health_services() -> Vec<uuid::Uuid> {
     BleKind::ALL.into_iter().map(|kind| uuid_from_u16(kind.service_uuid16())).collect()
 }
 
-/// Scans for `duration` for devices advertising a health service.
+/// Scans for `duration` for devices advertising a health service. The radio work runs on its own thread and
+/// runtime, so this may be called from anywhere, an async context included.
 pub fn scan(duration: Duration) -> Result<Vec<Advertised>, PeripheralError> {
-    runtime()?.block_on(async {
-        let adapter = first_adapter().await?;
-        adapter.start_scan(ScanFilter { services: health_services() }).await.map_err(bluetooth)?;
-        tokio::time::sleep(duration).await;
-        let mut found = Vec::new();
-        for peripheral in adapter.peripherals().await.map_err(bluetooth)? {
-            let Some(properties) = peripheral.properties().await.map_err(bluetooth)? else { continue };
-            let services: Vec<u16> = properties.services.iter().filter_map(BleUuid::to_ble_u16).collect();
-            if let Some(kind) = BleKind::from_services(&services) {
-                found.push(Advertised { address: properties.address.to_string(), name: properties.local_name, kind });
-            }
+    std::thread::spawn(move || runtime()?.block_on(scan_on_this_thread(duration)))
+        .join()
+        .map_err(|_| bluetooth("the scan stopped unexpectedly"))?
+}
+
+async fn scan_on_this_thread(duration: Duration) -> Result<Vec<Advertised>, PeripheralError> {
+    let adapter = first_adapter().await?;
+    adapter.start_scan(ScanFilter { services: health_services() }).await.map_err(bluetooth)?;
+    tokio::time::sleep(duration).await;
+    let mut found = Vec::new();
+    for peripheral in adapter.peripherals().await.map_err(bluetooth)? {
+        let Some(properties) = peripheral.properties().await.map_err(bluetooth)? else { continue };
+        let services: Vec<u16> = properties.services.iter().filter_map(BleUuid::to_ble_u16).collect();
+        if let Some(kind) = BleKind::from_services(&services) {
+            found.push(Advertised { address: properties.address.to_string(), name: properties.local_name, kind });
         }
-        let _ = adapter.stop_scan().await;
-        Ok(found)
-    })
+    }
+    let _ = adapter.stop_scan().await;
+    Ok(found)
 }
 
 type Value = Result<(Characteristic, Vec<u8>), PeripheralError>;
