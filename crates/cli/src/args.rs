@@ -55,7 +55,7 @@ pub enum DevicesCommand {
         /// The port, e.g. /dev/ttyUSB0.
         #[arg(long)]
         serial: String,
-        /// cms50dplus or nonin8.
+        /// cms50dplus, nonin8 or nonin13.
         #[arg(long)]
         protocol: String,
         #[arg(long, default_value_t = 5.0)]
@@ -70,7 +70,7 @@ pub enum DevicesCommand {
         #[arg(long)]
         hex: String,
     },
-    /// Run a simulated device. A serial one (cms50dplus, nonin8) sits on a pseudo-terminal whose path is
+    /// Run a simulated device. A serial one (cms50dplus, nonin8, nonin13) sits on a pseudo-terminal whose path is
     /// printed (until killed, or for --seconds); a BLE one (bp, thermometer, plx, heart-rate, glucose,
     /// scale) prints what it sends, decoded, after --seconds (default 10).
     Simulate {

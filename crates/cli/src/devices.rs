@@ -85,7 +85,7 @@ pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
 fn simulate_serial(kind: &str, seconds: Option<f64>) -> Result<Report, Failure> {
     let protocol = SerialProtocol::parse(kind).map_err(|_| {
         let ble: Vec<&str> = BleKind::ALL.iter().map(|k| k.name()).collect();
-        Failure::usage(format!("unknown device kind {kind:?}; known: cms50dplus, nonin8, {}", ble.join(", ")))
+        Failure::usage(format!("unknown device kind {kind:?}; known: cms50dplus, nonin8, nonin13, {}", ble.join(", ")))
     })?;
     let simulator = PtyOximeter::start(protocol)?;
     // The path goes out at once, so a script (or a tester) can open it while the device runs.

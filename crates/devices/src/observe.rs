@@ -10,6 +10,7 @@ use crate::gatt::{
 use crate::ieee11073::{Numeric, Special};
 use crate::serial::cms50d::Cms50Sample;
 use crate::serial::nonin::NoninSample;
+use crate::serial::nonin13::NoninSpotCheck;
 use eclinic_domain::{
     EncounterId, Observation, ObservationFlag, ObservationFlags, ObservationId, ObservationSource, ObservationStatus,
     PatientId, Quantity, RequiredText, Timestamp, UcumUnit, ValidationError, VitalKind,
@@ -256,6 +257,12 @@ impl From<PlxStatus> for OximeterConditions {
 impl From<&Cms50Sample> for OximeterConditions {
     fn from(s: &Cms50Sample) -> Self {
         Self { probe_off: s.finger_out || s.probe_error, ..Self::default() }
+    }
+}
+
+impl From<&NoninSpotCheck> for OximeterConditions {
+    fn from(s: &NoninSpotCheck) -> Self {
+        Self { not_a_measurement: s.no_measurement, ..Self::default() }
     }
 }
 

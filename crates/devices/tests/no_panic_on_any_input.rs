@@ -8,6 +8,7 @@ use eclinic_devices::gatt::racp::GlucoseDownload;
 use eclinic_devices::gatt::{Characteristic, decode};
 use eclinic_devices::serial::cms50d::{Cms50dParser, StoredDataParser};
 use eclinic_devices::serial::nonin::NoninFormat8Parser;
+use eclinic_devices::serial::nonin13::NoninFormat13Parser;
 use eclinic_domain::Timestamp;
 
 const FULL_VALUES: [(Characteristic, &[u8]); 8] = [
@@ -66,6 +67,7 @@ fn random_bytes_never_panic() {
     let mut cms50 = Cms50dParser::default();
     let mut nonin = NoninFormat8Parser::default();
     let mut stored = StoredDataParser::default();
+    let mut nonin13 = NoninFormat13Parser::default();
     let mut download = GlucoseDownload::start(0, GlucoseDeduplicator::default());
     let now = Timestamp::from_unix_ms(0);
     let mut decoded = 0;
@@ -77,11 +79,12 @@ fn random_bytes_never_panic() {
         cms50.handle_bytes(now, &bytes);
         nonin.handle_bytes(now, &bytes);
         stored.handle_bytes(&bytes);
+        nonin13.handle_bytes(now, &bytes);
         download.handle_measurement(0, &bytes);
         download.handle_racp(0, &bytes);
         while cms50.poll_sample().is_some() {}
         while nonin.poll_sample().is_some() {}
-        while stored.poll_sample().is_some() {}
+        while stored.poll_sample().is_some() || nonin13.poll_sample().is_some() {}
         while download.poll_record().is_some() || download.poll_write().is_some() {}
     }
     assert!(decoded > 0, "the sweep reaches successful decodes too, not only early errors");

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 use eclinic_devices::serial::cms50d::{Cms50dParser, START_DOWNLOAD, STOP_DOWNLOAD, StoredDataParser};
 use eclinic_devices::serial::nonin::NoninFormat8Parser;
+use eclinic_devices::serial::nonin13::NoninFormat13Parser;
 use eclinic_domain::Timestamp;
 
 const NOW: Timestamp = Timestamp::from_unix_ms(1_795_392_000_000);
@@ -97,4 +98,41 @@ fn cms50d_stored_data_download() {
         "live bytes before the preamble and a broken record are skipped; 0 and 127 mean no value"
     );
     assert_eq!(stored(&[&PREAMBLES[..8]]), (vec![], None, false, 0), "no length yet");
+}
+
+/// A format 13 frame around `payload` (13 bytes), with a correct checksum unless `checksum` is given.
+fn nonin13_frame(payload: &[u8], checksum: Option<u8>) -> Vec<u8> {
+    let body = [&[0x00, 0x0D, 0x00, 0x0D][..], payload].concat();
+    let sum = body.iter().fold(0u8, |sum, byte| sum.wrapping_add(*byte));
+    [&[0x00, 0x02][..], &body, &[checksum.unwrap_or(sum), 0x03]].concat()
+}
+
+#[test]
+fn nonin_format_13_spot_checks() {
+    let parse = |chunks: &[&[u8]]| {
+        let mut parser = NoninFormat13Parser::default();
+        for chunk in chunks {
+            parser.handle_bytes(NOW, chunk);
+        }
+        (std::iter::from_fn(|| parser.poll_sample()).collect::<Vec<_>>(), parser.rejected_frames())
+    };
+    let good = nonin13_frame(&[20, 26, 11, 23, 10, 15, 30, 0x02, 0x11, 0x00, 0x96, 0x00, 0x61], None);
+    let (samples, rejected) = parse(&[&good]);
+    let s = samples[0];
+    assert_eq!((s.heart_rate, s.spo2, s.record_type, rejected), (Some(150), Some(97), 13, 0));
+    assert_eq!((s.device_time.year, s.device_time.month, s.device_time.minute), (2026, 11, 15));
+    assert!(s.smartpoint && s.from_memory && s.low_battery && !s.no_measurement);
+
+    let none = nonin13_frame(&[20, 26, 11, 23, 10, 15, 30, 0x01, 0x00, 0x01, 0xFF, 0x00, 0x7F], None);
+    let (samples, _) = parse(&[&none]);
+    assert_eq!((samples[0].heart_rate, samples[0].spo2, samples[0].no_measurement), (None, None, true));
+
+    let bytewise: Vec<&[u8]> = good.chunks(1).collect();
+    assert_eq!(parse(&bytewise).0.len(), 1, "one byte per read");
+    let bad_sum = nonin13_frame(&[20, 26, 11, 23, 10, 15, 30, 0, 0, 0, 72, 0, 98], Some(0x55));
+    let bad_month = nonin13_frame(&[20, 26, 13, 23, 10, 15, 30, 0, 0, 0, 72, 0, 98], None);
+    let noisy = [&[0x00, 0x00, 0x02, 0x7F][..], &bad_sum, &bad_month, &[0x12], &good].concat();
+    let (samples, rejected) = parse(&[&noisy]);
+    assert_eq!((samples.len(), rejected), (1, 3), "a stray start, a bad checksum and a bad date are skipped");
+    assert_eq!(parse(&[&good[..good.len() - 1]]).0.len(), 0, "a frame without its end waits");
 }

@@ -6,7 +6,7 @@ pub enum PeripheralError {
     Open { port: String, reason: String },
     #[error("{port}: {reason}")]
     Io { port: String, reason: String },
-    #[error("unknown protocol {0:?}; known: cms50dplus, nonin8")]
+    #[error("unknown protocol {0:?}; known: cms50dplus, nonin8, nonin13")]
     UnknownProtocol(String),
     #[error("Bluetooth: {0}")]
     Bluetooth(String),

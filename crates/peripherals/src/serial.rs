@@ -6,6 +6,7 @@ use std::time::Duration;
 use eclinic_devices::observe::OximeterConditions;
 use eclinic_devices::serial::cms50d::{self, Cms50dParser};
 use eclinic_devices::serial::nonin::NoninFormat8Parser;
+use eclinic_devices::serial::nonin13::NoninFormat13Parser;
 use eclinic_domain::Timestamp;
 
 use crate::{DeviceInfo, OximeterReading, Peripheral, PeripheralError, Reading};
@@ -16,6 +17,8 @@ pub enum SerialProtocol {
     Cms50dPlus,
     /// Nonin 9560 data format 8.
     Nonin8,
+    /// Nonin 9560 data format 13 (spot checks).
+    Nonin13,
 }
 
 /// Baud rate, data bits, parity, stop bits.
@@ -28,12 +31,13 @@ pub struct LineSettings {
 }
 
 impl SerialProtocol {
-    pub const ALL: [SerialProtocol; 2] = [SerialProtocol::Cms50dPlus, SerialProtocol::Nonin8];
+    pub const ALL: [SerialProtocol; 3] = [SerialProtocol::Cms50dPlus, SerialProtocol::Nonin8, SerialProtocol::Nonin13];
 
     pub fn name(self) -> &'static str {
         match self {
             SerialProtocol::Cms50dPlus => "cms50dplus",
             SerialProtocol::Nonin8 => "nonin8",
+            SerialProtocol::Nonin13 => "nonin13",
         }
     }
 
@@ -45,15 +49,16 @@ impl SerialProtocol {
         match self {
             SerialProtocol::Cms50dPlus => "Contec CMS50D+",
             SerialProtocol::Nonin8 => "Nonin 9560 (format 8)",
+            SerialProtocol::Nonin13 => "Nonin 9560 (format 13)",
         }
     }
 
     /// What the device speaks: the CMS50D+ 19200 baud 8-O-1 (odd parity: with none, every byte is garbled);
-    /// the Nonin 9600 baud 8-N-1.
+    /// the Nonin 9600 baud 8-N-1 in either format.
     pub fn line_settings(self) -> LineSettings {
         let (baud, parity) = match self {
             SerialProtocol::Cms50dPlus => (cms50d::BAUD, serialport::Parity::Odd),
-            SerialProtocol::Nonin8 => (9_600, serialport::Parity::None),
+            SerialProtocol::Nonin8 | SerialProtocol::Nonin13 => (9_600, serialport::Parity::None),
         };
         LineSettings { baud, data_bits: serialport::DataBits::Eight, parity, stop_bits: serialport::StopBits::One }
     }
@@ -64,6 +69,7 @@ impl SerialProtocol {
 pub enum OximeterParser {
     Cms50dPlus(Cms50dParser),
     Nonin8(NoninFormat8Parser),
+    Nonin13(NoninFormat13Parser),
 }
 
 impl OximeterParser {
@@ -71,6 +77,7 @@ impl OximeterParser {
         match protocol {
             SerialProtocol::Cms50dPlus => Self::Cms50dPlus(Cms50dParser::default()),
             SerialProtocol::Nonin8 => Self::Nonin8(NoninFormat8Parser::default()),
+            SerialProtocol::Nonin13 => Self::Nonin13(NoninFormat13Parser::default()),
         }
     }
 
@@ -78,6 +85,7 @@ impl OximeterParser {
         match self {
             Self::Cms50dPlus(parser) => parser.handle_bytes(now, bytes),
             Self::Nonin8(parser) => parser.handle_bytes(now, bytes),
+            Self::Nonin13(parser) => parser.handle_bytes(now, bytes),
         }
     }
 
@@ -91,6 +99,13 @@ impl OximeterParser {
                 conditions: OximeterConditions::from(&s),
             }),
             Self::Nonin8(parser) => parser.poll_sample().map(|s| OximeterReading {
+                received_at: s.received_at,
+                spo2: s.spo2,
+                pulse_rate: s.heart_rate,
+                pleth: None,
+                conditions: OximeterConditions::from(&s),
+            }),
+            Self::Nonin13(parser) => parser.poll_sample().map(|s| OximeterReading {
                 received_at: s.received_at,
                 spo2: s.spo2,
                 pulse_rate: s.heart_rate,

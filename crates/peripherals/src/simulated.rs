@@ -26,11 +26,12 @@ impl Script {
         Self { protocol, frame: 0 }
     }
 
-    /// Frames the device sends per second.
-    pub fn frames_per_second(&self) -> u64 {
+    /// Frames the device sends per minute: live streams many, a spot-check device one per measurement.
+    pub fn frames_per_minute(&self) -> u64 {
         match self.protocol {
-            SerialProtocol::Cms50dPlus => 60,
-            SerialProtocol::Nonin8 => 3,
+            SerialProtocol::Cms50dPlus => 3_600,
+            SerialProtocol::Nonin8 => 180,
+            SerialProtocol::Nonin13 => 6,
         }
     }
 
@@ -44,11 +45,11 @@ impl Script {
 
     /// The frames due `elapsed_ms` after the device was switched on that were not sent yet.
     pub fn frames_until(&mut self, elapsed_ms: u64) -> Vec<u8> {
-        let due = elapsed_ms * self.frames_per_second() / 1000 + 1;
+        let due = elapsed_ms * self.frames_per_minute() / 60_000 + 1;
         let mut bytes = Vec::new();
         while self.frame < due {
-            let per_second = self.frames_per_second();
-            let (spo2, pulse) = Self::vitals_at(self.frame / per_second);
+            let per_second = self.frames_per_minute().div_ceil(60);
+            let (spo2, pulse) = Self::vitals_at(self.frame * 60_000 / self.frames_per_minute() / 1000);
             match self.protocol {
                 SerialProtocol::Cms50dPlus => {
                     // A triangle wave at the pulse rate stands in for the plethysmogram.
@@ -58,6 +59,7 @@ impl Script {
                     bytes.extend(cms50d_packet(spo2, pulse, pleth));
                 }
                 SerialProtocol::Nonin8 => bytes.extend(nonin8_frame(spo2, pulse)),
+                SerialProtocol::Nonin13 => bytes.extend(nonin13_frame(spo2, pulse, self.frame)),
             }
             self.frame += 1;
         }
@@ -77,6 +79,21 @@ fn nonin8_frame(spo2: u8, pulse: u16) -> [u8; 4] {
     let pulse_high = u8::try_from((pulse >> 7) & 0x03).unwrap_or(0);
     let pulse_low = u8::try_from(pulse & 0x7F).unwrap_or(0);
     [0x80 | pulse_high, pulse_low, spo2 & 0x7F, 0x00]
+}
+
+/// A Nonin format 13 spot check taken now (the device's clock reads 2026-11-23 10:MM).
+fn nonin13_frame(spo2: u8, pulse: u16, index: u64) -> Vec<u8> {
+    let minute = u8::try_from(index % 60).unwrap_or(0);
+    let body = [
+        &[0x00, 0x0D, 0x00, 0x0D][..], // type 13, length 13
+        &[20, 26, 11, 23, 10, minute, 0],
+        &[0x00, 0x00],
+        &pulse.to_be_bytes(),
+        &[0x00, spo2 & 0x7F],
+    ]
+    .concat();
+    let checksum = body.iter().fold(0u8, |sum, byte| sum.wrapping_add(*byte));
+    [&[0x00, 0x02][..], &body, &[checksum, 0x03]].concat()
 }
 
 /// The demo's oximeter: the script's bytes through the real protocol parser, no port.

@@ -27,7 +27,7 @@ fn read_for(device: &mut dyn Peripheral, span: Duration) -> Vec<OximeterReading>
     readings
 }
 
-fn check(protocol: SerialProtocol, at_least_per_second: usize, pleth: bool) {
+fn check(protocol: SerialProtocol, at_least_in_two_seconds: usize, pleth: bool) {
     let simulator = PtyOximeter::start(protocol).unwrap();
     let mut oximeter = SerialOximeter::open(simulator.path(), protocol).unwrap();
     let expected = protocol.line_settings();
@@ -40,7 +40,7 @@ fn check(protocol: SerialProtocol, at_least_per_second: usize, pleth: bool) {
     assert_eq!(oximeter.info().address, simulator.path());
 
     let readings = read_for(&mut oximeter, Duration::from_secs(2));
-    assert!(readings.len() >= at_least_per_second, "{protocol:?}: {} readings in 2 s", readings.len());
+    assert!(readings.len() >= at_least_in_two_seconds, "{protocol:?}: {} readings in 2 s", readings.len());
     for reading in &readings {
         assert!(matches!(reading.spo2, Some(96..=98)), "{reading:?}");
         assert!(matches!(reading.pulse_rate, Some(70..=80)), "{reading:?}");
@@ -57,6 +57,11 @@ fn cms50d_plus_at_19200_8o1() {
 #[test]
 fn nonin_format_8_at_9600_8n1() {
     check(SerialProtocol::Nonin8, 3, false);
+}
+
+#[test]
+fn nonin_format_13_spot_checks_at_9600_8n1() {
+    check(SerialProtocol::Nonin13, 1, false);
 }
 
 #[test]

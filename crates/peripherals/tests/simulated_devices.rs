@@ -29,4 +29,5 @@ fn check(protocol: SerialProtocol, expect_in_ten_seconds: usize) {
 fn simulated_oximeters_keep_their_pace() {
     check(SerialProtocol::Cms50dPlus, 601);
     check(SerialProtocol::Nonin8, 31);
+    check(SerialProtocol::Nonin13, 2);
 }

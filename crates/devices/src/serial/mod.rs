@@ -2,6 +2,7 @@
 
 pub mod cms50d;
 pub mod nonin;
+pub mod nonin13;
 
 use eclinic_domain::Timestamp;
 use std::collections::VecDeque;
