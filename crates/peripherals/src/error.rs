@@ -12,6 +12,8 @@ pub enum PeripheralError {
     Bluetooth(String),
     #[error("the device disconnected")]
     Disconnected,
+    #[error("paired devices file {file}: {reason}")]
+    Pairings { file: String, reason: String },
 }
 
 impl PeripheralError {
@@ -23,6 +25,7 @@ impl PeripheralError {
             PeripheralError::UnknownProtocol(_) => "unknown_protocol",
             PeripheralError::Bluetooth(_) => "bluetooth",
             PeripheralError::Disconnected => "device_disconnected",
+            PeripheralError::Pairings { .. } => "pairings",
         }
     }
 }

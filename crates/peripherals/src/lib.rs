@@ -4,6 +4,7 @@
 
 pub mod ble;
 pub mod error;
+pub mod manager;
 pub mod serial;
 pub mod simulated;
 

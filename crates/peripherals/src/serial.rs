@@ -169,6 +169,8 @@ impl Peripheral for SerialOximeter {
         self.port.set_timeout(wait).map_err(|e| self.io_error(e.to_string()))?;
         let mut buffer = [0u8; 1024];
         match self.port.read(&mut buffer) {
+            // A read that returns nothing without timing out is a hung-up line: the device went away.
+            Ok(0) => return Err(PeripheralError::Disconnected),
             Ok(n) => self.parser.handle_bytes(now, &buffer[..n]),
             Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
             Err(e) => return Err(self.io_error(e.to_string())),
