@@ -12,7 +12,7 @@ use common::Backend;
 use eclinic_connect::TARGETS_THAT_LOG_SECRETS_AT_TRACE;
 use eclinic_server::turn::TurnConfig;
 use eclinic_signal::api::{AccountRole, NewUserRequest};
-use eclinic_signal::{ClientMessage as C, Priority};
+use eclinic_signal::{ClientMessage as C, Priority, ServerMessage as S};
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -28,6 +28,18 @@ impl Write for Captured {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// The first message `pick` accepts, within 10 s.
+async fn next_where<T>(signal: &mut eclinic_connect::Signal, mut pick: impl FnMut(S) -> Option<T>) -> T {
+    let wait = async {
+        loop {
+            if let Some(found) = pick(signal.recv().await.unwrap().unwrap()) {
+                return found;
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), wait).await.unwrap()
 }
 
 const PATIENT: &str = "Rukhsana QUOKKA-7f3a";
@@ -78,12 +90,13 @@ async fn a_whole_session_logs_no_secret_and_no_patient_data() {
         .send(&C::QueuePatient { ticket: "visit-1".into(), label: PATIENT.into(), priority: Priority::Routine })
         .await
         .unwrap();
+    // The doctor takes the patient only once the kiosk's queueing has been confirmed (two connections'
+    // messages have no order between them).
+    next_where(&mut kiosk, |m| matches!(m, S::Queued { .. }).then_some(())).await;
     doctor.send(&C::TakeNext).await.unwrap();
-    let consult_id = loop {
-        if let Some(eclinic_signal::ServerMessage::ConsultStarted { consult_id, .. }) = doctor.recv().await.unwrap() {
-            break consult_id;
-        }
-    };
+    let consult_id =
+        next_where(&mut doctor, |m| if let S::ConsultStarted { consult_id, .. } = m { Some(consult_id) } else { None })
+            .await;
     doctor.send(&C::Offer { consult_id: consult_id.clone(), sdp: SDP.into() }).await.unwrap();
     kiosk.send_text(format!("{{\"v\":1,\"type\":\"bogus\",\"label\":\"{PATIENT}\"}}")).await.unwrap();
     doctor.send(&C::End { consult_id }).await.unwrap();
