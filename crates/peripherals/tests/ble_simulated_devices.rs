@@ -4,10 +4,12 @@
 
 use std::time::Duration;
 
+use eclinic_devices::gatt::GlucoseDeduplicator;
 use eclinic_devices::gatt::Measurement;
+use eclinic_devices::gatt::racp::DownloadState;
 use eclinic_devices::{Numeric, Special};
 use eclinic_domain::Timestamp;
-use eclinic_peripherals::ble::simulated::SimulatedGattDevice;
+use eclinic_peripherals::ble::simulated::{STORED_GLUCOSE_RECORDS, SimulatedGattDevice};
 use eclinic_peripherals::ble::{BleHealthDevice, BleKind};
 use eclinic_peripherals::{Peripheral, Reading};
 
@@ -65,8 +67,8 @@ fn each_kind_sends_at_its_pace_and_its_profile_decodes() {
             }
             Measurement::HeartRate(hr) => assert_eq!(hr.bpm, 72),
             Measurement::Glucose(g) => {
-                assert_eq!(g.sequence, 1);
-                assert_eq!(g.concentration.map(|(c, _)| value(&c)).as_deref(), Some("0.00095"));
+                assert_eq!(g.sequence, STORED_GLUCOSE_RECORDS + 1, "live readings follow the stored ones");
+                assert_eq!(g.concentration.map(|(c, _)| value(&c)).as_deref(), Some("0.00096"));
             }
             Measurement::Weight(w) => assert_eq!(value(&w.weight), "62.500"),
             other => panic!("{kind:?} sent {other:?}"),
@@ -82,4 +84,34 @@ fn kinds_are_found_by_their_advertised_service() {
     for kind in BleKind::ALL {
         assert_eq!(BleKind::parse(kind.name()), Some(kind));
     }
+}
+
+#[test]
+fn a_glucose_meter_hands_over_its_stored_records_once() {
+    let mut meter = BleHealthDevice::new(SimulatedGattDevice::new(BleKind::Glucose));
+    let mut t = 1_795_392_000_000;
+    let mut clock = || {
+        t += 50;
+        Timestamp::from_unix_ms(t)
+    };
+    let first = meter.download_glucose(&mut clock, GlucoseDeduplicator::default()).unwrap();
+    assert_eq!(first.state, DownloadState::Finished);
+    assert_eq!(first.records.iter().map(|r| r.sequence).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+
+    let again = meter.download_glucose(&mut clock, first.seen).unwrap();
+    assert_eq!(again.state, DownloadState::Finished, "nothing new is a finished download");
+    assert!(again.records.is_empty());
+    assert_eq!(again.seen.last_sequence(), Some(5));
+}
+
+#[test]
+fn a_device_without_a_record_store_refuses_the_download() {
+    let mut thermometer = BleHealthDevice::new(SimulatedGattDevice::new(BleKind::Thermometer));
+    let mut t = 0;
+    let mut clock = || {
+        t += 50;
+        Timestamp::from_unix_ms(t)
+    };
+    let error = thermometer.download_glucose(&mut clock, GlucoseDeduplicator::default()).unwrap_err();
+    assert_eq!(error.code(), "bluetooth");
 }

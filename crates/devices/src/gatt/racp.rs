@@ -8,6 +8,9 @@ use super::glucose::{self, Glucose, GlucoseDeduplicator};
 use crate::error::DecodeError;
 use crate::reader::Reader;
 
+/// The Record Access Control Point characteristic.
+pub const RACP_UUID16: u16 = 0x2A52;
+
 const REPORT_STORED_RECORDS: u8 = 0x01;
 const ABORT_OPERATION: u8 = 0x03;
 const REPORT_NUMBER_OF_RECORDS: u8 = 0x04;
@@ -40,6 +43,21 @@ impl RacpRequest {
             }
             RacpRequest::CountAll => vec![REPORT_NUMBER_OF_RECORDS, OPERATOR_ALL],
             RacpRequest::Abort => vec![ABORT_OPERATION, OPERATOR_NULL],
+        }
+    }
+}
+
+impl RacpRequest {
+    /// Reads a request as a meter does (simulated meters answer with it); `None` for anything else.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        match bytes {
+            [REPORT_STORED_RECORDS, OPERATOR_ALL] => Some(RacpRequest::ReportAll),
+            [REPORT_STORED_RECORDS, OPERATOR_GREATER_OR_EQUAL, FILTER_SEQUENCE_NUMBER, low, high] => {
+                Some(RacpRequest::ReportFrom(u16::from_le_bytes([*low, *high])))
+            }
+            [REPORT_NUMBER_OF_RECORDS, OPERATOR_ALL] => Some(RacpRequest::CountAll),
+            [ABORT_OPERATION, OPERATOR_NULL] => Some(RacpRequest::Abort),
+            _ => None,
         }
     }
 }

@@ -9,13 +9,14 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 use btleplug::api::bleuuid::{BleUuid, uuid_from_u16};
-use btleplug::api::{Central, Manager as _, Peripheral as _, ScanFilter};
+use btleplug::api::{Central, Manager as _, Peripheral as _, ScanFilter, WriteType};
 use btleplug::platform::{Adapter, Manager, Peripheral};
 use eclinic_devices::gatt::Characteristic;
+use eclinic_devices::gatt::racp::RACP_UUID16;
 use eclinic_domain::Timestamp;
 use futures_util::StreamExt;
 
-use super::{BleKind, GattSource};
+use super::{BleKind, GattSource, GattValue};
 use crate::{DeviceInfo, PeripheralError};
 
 /// A device seen in a scan.
@@ -67,13 +68,17 @@ async fn scan_on_this_thread(duration: Duration) -> Result<Vec<Advertised>, Peri
     Ok(found)
 }
 
-type Value = Result<(Characteristic, Vec<u8>), PeripheralError>;
+type Value = Result<GattValue, PeripheralError>;
+
+/// A write for the worker: the characteristic, the bytes, and where to say how it went.
+type WriteRequest = (u16, Vec<u8>, Sender<Result<(), PeripheralError>>);
 
 /// A connected BLE health device.
 #[derive(Debug)]
 pub struct BluezDevice {
     address: String,
     values: Receiver<Value>,
+    writes: tokio::sync::mpsc::UnboundedSender<WriteRequest>,
 }
 
 impl BluezDevice {
@@ -82,26 +87,32 @@ impl BluezDevice {
     pub fn connect(address: &str) -> Result<Self, PeripheralError> {
         let (values, received) = channel();
         let (ready, connected) = channel();
+        let (writes, write_requests) = tokio::sync::mpsc::unbounded_channel();
         let target = address.to_owned();
         std::thread::Builder::new()
             .name(format!("ble-{address}"))
             .spawn(move || match runtime() {
-                Ok(runtime) => runtime.block_on(run(&target, &ready, &values)),
+                Ok(runtime) => runtime.block_on(run(&target, &ready, &values, write_requests)),
                 Err(error) => {
                     let _ = ready.send(Err(error));
                 }
             })
             .map_err(bluetooth)?;
         connected.recv().map_err(|_| PeripheralError::Disconnected)??;
-        Ok(Self { address: address.to_owned(), values: received })
+        Ok(Self { address: address.to_owned(), values: received, writes })
     }
 }
 
-async fn run(address: &str, ready: &Sender<Result<(), PeripheralError>>, values: &Sender<Value>) {
+async fn run(
+    address: &str,
+    ready: &Sender<Result<(), PeripheralError>>,
+    values: &Sender<Value>,
+    writes: tokio::sync::mpsc::UnboundedReceiver<WriteRequest>,
+) {
     match connect_and_subscribe(address).await {
         Ok(peripheral) => {
             let _ = ready.send(Ok(()));
-            forward(&peripheral, values).await;
+            forward(&peripheral, values, writes).await;
             let _ = peripheral.disconnect().await;
         }
         Err(error) => {
@@ -129,24 +140,42 @@ async fn connect_and_subscribe(address: &str) -> Result<Peripheral, PeripheralEr
     let peripheral = found.ok_or_else(|| bluetooth(format!("{address} is not in range")))?;
     peripheral.connect().await.map_err(bluetooth)?;
     peripheral.discover_services().await.map_err(bluetooth)?;
-    let mut subscribed = 0;
+    let mut measurements = 0;
     for characteristic in peripheral.characteristics() {
-        let known = characteristic
-            .uuid
-            .to_ble_u16()
-            .and_then(|short| Characteristic::ALL.into_iter().find(|c| c.uuid16() == short));
-        if known.is_some() {
+        let Some(short) = short_uuid(&characteristic.uuid) else { continue };
+        let measurement = Characteristic::ALL.into_iter().any(|c| c.uuid16() == short);
+        // A glucose meter answers record requests by indication on its control point.
+        if measurement || short == RACP_UUID16 {
             peripheral.subscribe(&characteristic).await.map_err(bluetooth)?;
-            subscribed += 1;
+            measurements += usize::from(measurement);
         }
     }
-    if subscribed == 0 {
+    if measurements == 0 {
         return Err(bluetooth(format!("{address} has no health characteristic e-clinic reads")));
     }
     Ok(peripheral)
 }
 
-async fn forward(peripheral: &Peripheral, values: &Sender<Value>) {
+fn short_uuid(uuid: &uuid::Uuid) -> Option<u16> {
+    uuid.to_ble_u16()
+}
+
+async fn write(peripheral: &Peripheral, uuid16: u16, value: &[u8]) -> Result<(), PeripheralError> {
+    let characteristic = peripheral
+        .characteristics()
+        .into_iter()
+        .find(|c| short_uuid(&c.uuid) == Some(uuid16))
+        .ok_or_else(|| bluetooth(format!("the device has no characteristic {uuid16:04x}")))?;
+    peripheral.write(&characteristic, value, WriteType::WithResponse).await.map_err(bluetooth)
+}
+
+/// Forwards every notification or indication, and carries out writes, until the device goes away or the
+/// `BluezDevice` is dropped.
+async fn forward(
+    peripheral: &Peripheral,
+    values: &Sender<Value>,
+    mut writes: tokio::sync::mpsc::UnboundedReceiver<WriteRequest>,
+) {
     let mut notifications = match peripheral.notifications().await {
         Ok(stream) => stream,
         Err(error) => {
@@ -154,15 +183,19 @@ async fn forward(peripheral: &Peripheral, values: &Sender<Value>) {
             return;
         }
     };
-    while let Some(notification) = notifications.next().await {
-        let characteristic = notification
-            .uuid
-            .to_ble_u16()
-            .and_then(|short| Characteristic::ALL.into_iter().find(|c| c.uuid16() == short));
-        if let Some(characteristic) = characteristic
-            && values.send(Ok((characteristic, notification.value))).is_err()
-        {
-            return;
+    loop {
+        tokio::select! {
+            notification = notifications.next() => {
+                let Some(notification) = notification else { break };
+                let Some(uuid16) = short_uuid(&notification.uuid) else { continue };
+                if values.send(Ok(GattValue { uuid16, value: notification.value })).is_err() {
+                    return;
+                }
+            }
+            request = writes.recv() => {
+                let Some((uuid16, value, done)) = request else { return };
+                let _ = done.send(write(peripheral, uuid16, &value).await);
+            }
         }
     }
     let _ = values.send(Err(PeripheralError::Disconnected));
@@ -173,15 +206,17 @@ impl GattSource for BluezDevice {
         DeviceInfo { model: "Bluetooth LE health device".into(), address: self.address.clone() }
     }
 
-    fn next_value(
-        &mut self,
-        _now: Timestamp,
-        wait: Duration,
-    ) -> Result<Option<(Characteristic, Vec<u8>)>, PeripheralError> {
+    fn next_value(&mut self, _now: Timestamp, wait: Duration) -> Result<Option<GattValue>, PeripheralError> {
         match self.values.recv_timeout(wait) {
             Ok(value) => value.map(Some),
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => Err(PeripheralError::Disconnected),
         }
+    }
+
+    fn write(&mut self, uuid16: u16, value: &[u8]) -> Result<(), PeripheralError> {
+        let (done, result) = channel();
+        self.writes.send((uuid16, value.to_vec(), done)).map_err(|_| PeripheralError::Disconnected)?;
+        result.recv().map_err(|_| PeripheralError::Disconnected)?
     }
 }

@@ -7,7 +7,8 @@ pub mod simulated;
 
 use std::time::Duration;
 
-use eclinic_devices::gatt::{self, Characteristic};
+use eclinic_devices::gatt::racp::{DownloadState, GlucoseDownload, RACP_UUID16};
+use eclinic_devices::gatt::{self, Characteristic, Glucose, GlucoseDeduplicator};
 use eclinic_domain::Timestamp;
 
 use crate::{DeviceInfo, Peripheral, PeripheralError, Reading};
@@ -75,16 +76,36 @@ impl BleKind {
     }
 }
 
-/// Where characteristic values come from.
+/// A value a device sent (notified or indicated) on one of its characteristics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GattValue {
+    pub uuid16: u16,
+    pub value: Vec<u8>,
+}
+
+/// Where characteristic values come from, and where control-point writes go.
 pub trait GattSource: Send {
     fn info(&self) -> DeviceInfo;
 
     /// The next value that arrived by `now`, waiting up to `wait` for one.
-    fn next_value(
-        &mut self,
-        now: Timestamp,
-        wait: Duration,
-    ) -> Result<Option<(Characteristic, Vec<u8>)>, PeripheralError>;
+    fn next_value(&mut self, now: Timestamp, wait: Duration) -> Result<Option<GattValue>, PeripheralError>;
+
+    /// Writes `value` (with response) to the characteristic `uuid16`, e.g. the Record Access Control Point.
+    fn write(&mut self, uuid16: u16, value: &[u8]) -> Result<(), PeripheralError>;
+}
+
+/// What a stored-records download brought.
+#[derive(Debug)]
+pub struct StoredGlucose {
+    /// Records not seen before, in the order they came.
+    pub records: Vec<Glucose>,
+    pub state: DownloadState,
+    /// Every sequence number seen, to keep for the next download from this meter.
+    pub seen: GlucoseDeduplicator,
+}
+
+fn unix_ms(t: Timestamp) -> u64 {
+    u64::try_from(t.unix_ms()).unwrap_or(0)
 }
 
 /// A BLE health device: its values decoded into readings. A value that does not decode is counted and
@@ -104,6 +125,38 @@ impl<S: GattSource> BleHealthDevice<S> {
     pub fn rejected(&self) -> u64 {
         self.rejected
     }
+
+    /// Asks a glucose meter for the records it stored since those in `seen`, through the Record Access
+    /// Control Point, and waits until the meter says it is done (or refuses, or falls silent). `clock` gives
+    /// the time for the procedure's timeout.
+    pub fn download_glucose(
+        &mut self,
+        clock: &mut dyn FnMut() -> Timestamp,
+        seen: GlucoseDeduplicator,
+    ) -> Result<StoredGlucose, PeripheralError> {
+        let mut download = GlucoseDownload::start(unix_ms(clock()), seen);
+        let mut records = Vec::new();
+        loop {
+            while let Some(request) = download.poll_write() {
+                self.source.write(RACP_UUID16, &request)?;
+            }
+            records.extend(std::iter::from_fn(|| download.poll_record()));
+            if download.state() != DownloadState::Running {
+                break;
+            }
+            let now = clock();
+            match self.source.next_value(now, Duration::from_millis(200))? {
+                Some(GattValue { uuid16, value }) if uuid16 == Characteristic::GlucoseMeasurement.uuid16() => {
+                    download.handle_measurement(unix_ms(now), &value);
+                }
+                Some(GattValue { uuid16: RACP_UUID16, value }) => download.handle_racp(unix_ms(now), &value),
+                Some(_) | None => {}
+            }
+            download.handle_timeout(unix_ms(clock()));
+        }
+        let state = download.state();
+        Ok(StoredGlucose { records, state, seen: download.into_seen() })
+    }
 }
 
 impl<S: GattSource> Peripheral for BleHealthDevice<S> {
@@ -114,10 +167,13 @@ impl<S: GattSource> Peripheral for BleHealthDevice<S> {
     fn read(&mut self, now: Timestamp, wait: Duration) -> Result<Vec<Reading>, PeripheralError> {
         let mut readings = Vec::new();
         let mut wait = wait;
-        while let Some((characteristic, value)) = self.source.next_value(now, wait)? {
-            match gatt::decode(characteristic, &value) {
-                Ok(measurement) => readings.push(Reading::Measurement { received_at: now, measurement }),
-                Err(_) => self.rejected += 1,
+        while let Some(GattValue { uuid16, value }) = self.source.next_value(now, wait)? {
+            // A control-point answer outside a download is not a reading.
+            if let Some(characteristic) = Characteristic::ALL.into_iter().find(|c| c.uuid16() == uuid16) {
+                match gatt::decode(characteristic, &value) {
+                    Ok(measurement) => readings.push(Reading::Measurement { received_at: now, measurement }),
+                    Err(_) => self.rejected += 1,
+                }
             }
             // Drain what is already there without waiting again.
             wait = Duration::ZERO;

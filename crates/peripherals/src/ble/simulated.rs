@@ -3,10 +3,13 @@
 
 use std::time::Duration;
 
+use std::collections::VecDeque;
+
 use eclinic_devices::gatt::Characteristic;
+use eclinic_devices::gatt::racp::{RACP_UUID16, RacpRequest};
 use eclinic_domain::Timestamp;
 
-use super::{BleKind, GattSource};
+use super::{BleKind, GattSource, GattValue};
 use crate::{DeviceInfo, PeripheralError};
 
 /// IEEE 11073 SFLOAT: 4-bit exponent, 12-bit mantissa.
@@ -28,6 +31,17 @@ fn date_time(minute: u8) -> [u8; 7] {
     [low, high, 11, 23, 10, minute % 60, 0]
 }
 
+/// How many records a simulated glucose meter holds from before it was switched on (sequence 1..=5).
+pub const STORED_GLUCOSE_RECORDS: u16 = 5;
+
+/// A glucose record: 95-99 mg/dL (0.00095-0.00099 kg/L), capillary blood from a finger.
+fn glucose_record(sequence: u16) -> Vec<u8> {
+    let wobble = i16::try_from(sequence % 5).unwrap_or(0);
+    let minute = u8::try_from(sequence % 60).unwrap_or(0);
+    let [low, high] = sequence.to_le_bytes();
+    [&[0x02, low, high][..], &date_time(minute), &sfloat(95 + wobble, -5), &[0x11]].concat()
+}
+
 /// One item of a device's cycle: when (ms into the cycle), on which characteristic, what bytes.
 type Scheduled = (u64, Characteristic, Vec<u8>);
 
@@ -35,7 +49,6 @@ type Scheduled = (u64, Characteristic, Vec<u8>);
 /// cycle to cycle, as a patient's do.
 fn cycle(kind: BleKind, n: u64) -> (u64, Vec<Scheduled>) {
     let wobble = i16::try_from(n % 5).unwrap_or(0);
-    let minute = u8::try_from(n % 60).unwrap_or(0);
     match kind {
         BleKind::BloodPressure => {
             // The cuff inflates (live pressure feedback), then the measurement with a pulse rate.
@@ -71,10 +84,9 @@ fn cycle(kind: BleKind, n: u64) -> (u64, Vec<Scheduled>) {
             (1_000, vec![(0, Characteristic::HeartRateMeasurement, vec![0x00, bpm])])
         }
         BleKind::Glucose => {
-            // Sequence numbers count up; 95-99 mg/dL is 0.00095-0.00099 kg/L.
-            let [low, high] = u16::try_from(n + 1).unwrap_or(u16::MAX).to_le_bytes();
-            let value = [&[0x02, low, high][..], &date_time(minute), &sfloat(95 + wobble, -5), &[0x11]].concat();
-            (20_000, vec![(0, Characteristic::GlucoseMeasurement, value)])
+            // New readings follow the records the meter already holds.
+            let sequence = u16::try_from(n).map_or(u16::MAX, |n| n.saturating_add(STORED_GLUCOSE_RECORDS + 1));
+            (20_000, vec![(0, Characteristic::GlucoseMeasurement, glucose_record(sequence))])
         }
         BleKind::Scale => {
             // 62.5 kg in steps of 5 g.
@@ -93,11 +105,40 @@ pub struct SimulatedGattDevice {
     switched_on: Option<Timestamp>,
     cycle: u64,
     next_in_cycle: usize,
+    /// Answers to control-point writes, sent before anything else.
+    answers: VecDeque<GattValue>,
 }
 
 impl SimulatedGattDevice {
     pub fn new(kind: BleKind) -> Self {
-        Self { kind, switched_on: None, cycle: 0, next_in_cycle: 0 }
+        Self { kind, switched_on: None, cycle: 0, next_in_cycle: 0, answers: VecDeque::new() }
+    }
+
+    /// A glucose meter's answer to an RACP request: the stored records asked for, then the response code.
+    fn answer_racp(&mut self, request: &[u8]) {
+        let glucose = Characteristic::GlucoseMeasurement.uuid16();
+        let racp = |value: Vec<u8>| GattValue { uuid16: RACP_UUID16, value };
+        let from = match RacpRequest::decode(request) {
+            Some(RacpRequest::ReportAll) => 1,
+            Some(RacpRequest::ReportFrom(first)) => first,
+            Some(RacpRequest::CountAll) => {
+                self.answers.push_back(racp([&[0x05, 0x00][..], &STORED_GLUCOSE_RECORDS.to_le_bytes()].concat()));
+                return;
+            }
+            Some(RacpRequest::Abort) => {
+                self.answers.push_back(racp(vec![0x06, 0x00, 0x03, 0x01]));
+                return;
+            }
+            None => {
+                let opcode = request.first().copied().unwrap_or(0);
+                self.answers.push_back(racp(vec![0x06, 0x00, opcode, 0x02]));
+                return;
+            }
+        };
+        let records: Vec<u16> = (from.max(1)..=STORED_GLUCOSE_RECORDS).collect();
+        let code = if records.is_empty() { 0x06 } else { 0x01 };
+        self.answers.extend(records.into_iter().map(|n| GattValue { uuid16: glucose, value: glucose_record(n) }));
+        self.answers.push_back(racp(vec![0x06, 0x00, 0x01, code]));
     }
 }
 
@@ -106,11 +147,10 @@ impl GattSource for SimulatedGattDevice {
         DeviceInfo { model: format!("simulated {}", self.kind.name()), address: "simulated".into() }
     }
 
-    fn next_value(
-        &mut self,
-        now: Timestamp,
-        _wait: Duration,
-    ) -> Result<Option<(Characteristic, Vec<u8>)>, PeripheralError> {
+    fn next_value(&mut self, now: Timestamp, _wait: Duration) -> Result<Option<GattValue>, PeripheralError> {
+        if let Some(answer) = self.answers.pop_front() {
+            return Ok(Some(answer));
+        }
         let on = *self.switched_on.get_or_insert(now);
         let elapsed = u64::try_from(now.unix_ms().saturating_sub(on.unix_ms())).unwrap_or(0);
         loop {
@@ -119,7 +159,7 @@ impl GattSource for SimulatedGattDevice {
             match values.into_iter().nth(self.next_in_cycle) {
                 Some((offset, characteristic, value)) if cycle_start + offset <= elapsed => {
                     self.next_in_cycle += 1;
-                    return Ok(Some((characteristic, value)));
+                    return Ok(Some(GattValue { uuid16: characteristic.uuid16(), value }));
                 }
                 Some(_) => return Ok(None),
                 None if cycle_start + length <= elapsed => {
@@ -128,6 +168,15 @@ impl GattSource for SimulatedGattDevice {
                 }
                 None => return Ok(None),
             }
+        }
+    }
+
+    fn write(&mut self, uuid16: u16, value: &[u8]) -> Result<(), PeripheralError> {
+        if uuid16 == RACP_UUID16 && self.kind == BleKind::Glucose {
+            self.answer_racp(value);
+            Ok(())
+        } else {
+            Err(PeripheralError::Bluetooth(format!("the simulated {} has no writable {uuid16:04x}", self.kind.name())))
         }
     }
 }
