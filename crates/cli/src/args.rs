@@ -60,6 +60,9 @@ pub enum DevicesCommand {
         protocol: String,
         #[arg(long, default_value_t = 5.0)]
         seconds: f64,
+        /// Download the recording the oximeter stored (CMS50D+) instead of reading live.
+        #[arg(long)]
+        download: bool,
     },
     /// Decode one BLE characteristic value, as a device sent it, into what the kiosk would record.
     Decode {

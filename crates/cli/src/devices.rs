@@ -15,7 +15,7 @@ use eclinic_peripherals::{OximeterReading, Peripheral, PeripheralError, Reading}
 
 use crate::args::DevicesCommand;
 use crate::commands::{Failure, now};
-use crate::output::{BleDeviceOut, DecodedOut, ObservationOut, OximeterReadingOut, Report};
+use crate::output::{BleDeviceOut, DecodedOut, ObservationOut, OximeterReadingOut, Report, StoredSampleOut};
 
 impl From<&Advertised> for BleDeviceOut {
     fn from(d: &Advertised) -> Self {
@@ -59,9 +59,17 @@ pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
                 bluetooth_error,
             })
         }
-        DevicesCommand::Read { serial, protocol, seconds } => {
+        DevicesCommand::Read { serial, protocol, seconds, download } => {
             let protocol = SerialProtocol::parse(protocol)?;
             let mut oximeter = SerialOximeter::open(serial, protocol)?;
+            if *download {
+                let samples = oximeter.download_stored(Duration::from_secs_f64(*seconds))?;
+                let samples = samples
+                    .iter()
+                    .map(|s| StoredSampleOut { second: s.index, spo2: s.spo2, pulse_rate: s.pulse_rate })
+                    .collect();
+                return Ok(Report::StoredRecording { port: serial.clone(), model: oximeter.info().model, samples });
+            }
             let started = Instant::now();
             let mut readings = Vec::new();
             while started.elapsed() < Duration::from_secs_f64(*seconds) {

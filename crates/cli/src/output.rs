@@ -30,6 +30,15 @@ pub enum Report {
     SimulationEnded { device: String },
     Decoded { characteristic: String, value: DecodedOut },
     BleReadings { device: String, readings: Vec<DecodedOut> },
+    StoredRecording { port: String, model: String, samples: Vec<StoredSampleOut> },
+}
+
+/// One second of an oximeter's stored recording.
+#[derive(Debug, Serialize)]
+pub struct StoredSampleOut {
+    pub second: u32,
+    pub spo2: Option<u8>,
+    pub pulse_rate: Option<u16>,
 }
 
 /// A BLE device seen in a scan.
@@ -304,6 +313,18 @@ pub fn print(report: &Report, json: bool) {
         Report::Decoded { characteristic, value } => {
             print!("{characteristic}: ");
             print_decoded(value);
+        }
+        Report::StoredRecording { port, model, samples } => {
+            println!("{model} on {port}: {} second(s) recorded", samples.len());
+            let show = |v: Option<u16>| v.map_or_else(|| "--".to_owned(), |v| v.to_string());
+            for s in samples {
+                println!(
+                    "  {:>5} s  SpO2 {} %  pulse {} /min",
+                    s.second,
+                    show(s.spo2.map(u16::from)),
+                    show(s.pulse_rate)
+                );
+            }
         }
         Report::BleReadings { device, readings } => {
             println!("{device}: {} value(s)", readings.len());

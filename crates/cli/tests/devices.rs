@@ -109,3 +109,26 @@ fn listing_devices_without_a_bluetooth_adapter_says_so_and_still_lists_ports() {
     assert!(report["serial_ports"].is_array());
     assert!(report["bluetooth_error"].is_string(), "this machine has no Bluetooth adapter: {report}");
 }
+
+#[test]
+fn a_stored_recording_is_downloaded_from_a_cms50d_plus() {
+    let mut simulator = Command::new(ECLINIC)
+        .args(["devices", "simulate", "cms50dplus", "--seconds", "6"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut path = String::new();
+    BufReader::new(simulator.stdout.take().unwrap()).read_line(&mut path).unwrap();
+    let out = Command::new(ECLINIC)
+        .args(["devices", "read", "--serial", path.trim(), "--protocol", "cms50dplus", "--download", "--json"])
+        .args(["--seconds", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let samples = report["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 30);
+    assert_eq!((samples[0]["second"].as_u64(), samples[29]["second"].as_u64()), (Some(0), Some(29)));
+    let _ = simulator.kill();
+    let _ = simulator.wait();
+}

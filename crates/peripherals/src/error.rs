@@ -12,6 +12,8 @@ pub enum PeripheralError {
     Bluetooth(String),
     #[error("the device disconnected")]
     Disconnected,
+    #[error("{model} does not support {what}")]
+    Unsupported { what: &'static str, model: &'static str },
     #[error("paired devices file {file}: {reason}")]
     Pairings { file: String, reason: String },
 }
@@ -26,6 +28,7 @@ impl PeripheralError {
             PeripheralError::Bluetooth(_) => "bluetooth",
             PeripheralError::Disconnected => "device_disconnected",
             PeripheralError::Pairings { .. } => "pairings",
+            PeripheralError::Unsupported { .. } => "unsupported",
         }
     }
 }

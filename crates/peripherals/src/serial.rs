@@ -1,10 +1,10 @@
 //! Serial pulse oximeters: the port opened with the protocol's line settings, bytes fed to its parser.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::time::Duration;
 
 use eclinic_devices::observe::OximeterConditions;
-use eclinic_devices::serial::cms50d::{self, Cms50dParser};
+use eclinic_devices::serial::cms50d::{self, Cms50dParser, StoredDataParser, StoredSample};
 use eclinic_devices::serial::nonin::NoninFormat8Parser;
 use eclinic_devices::serial::nonin13::NoninFormat13Parser;
 use eclinic_domain::Timestamp;
@@ -153,6 +153,36 @@ impl SerialOximeter {
             parity: self.port.parity().map_err(io)?,
             stop_bits: self.port.stop_bits().map_err(io)?,
         })
+    }
+
+    /// Downloads the recording a CMS50D+ keeps in its memory: one sample per recorded second. Ends when every
+    /// announced record has arrived or the device has been silent for `silence`; live packets that were on
+    /// their way are skipped.
+    pub fn download_stored(&mut self, silence: Duration) -> Result<Vec<StoredSample>, PeripheralError> {
+        if self.protocol != SerialProtocol::Cms50dPlus {
+            return Err(PeripheralError::Unsupported { what: "a stored-data download", model: self.protocol.model() });
+        }
+        self.port.write_all(&cms50d::START_DOWNLOAD).map_err(|e| self.io_error(e.to_string()))?;
+        self.port.set_timeout(Duration::from_millis(100)).map_err(|e| self.io_error(e.to_string()))?;
+        let mut parser = StoredDataParser::default();
+        let mut samples = Vec::new();
+        let mut last_heard = std::time::Instant::now();
+        let mut buffer = [0u8; 1024];
+        while !parser.is_complete() && last_heard.elapsed() < silence {
+            match self.port.read(&mut buffer) {
+                Ok(0) => return Err(PeripheralError::Disconnected),
+                Ok(n) => {
+                    parser.handle_bytes(&buffer[..n]);
+                    last_heard = std::time::Instant::now();
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+                Err(e) => return Err(self.io_error(e.to_string())),
+            }
+            samples.extend(std::iter::from_fn(|| parser.poll_sample()));
+        }
+        samples.extend(std::iter::from_fn(|| parser.poll_sample()));
+        self.port.write_all(&cms50d::STOP_DOWNLOAD).map_err(|e| self.io_error(e.to_string()))?;
+        Ok(samples)
     }
 
     fn io_error(&self, reason: String) -> PeripheralError {

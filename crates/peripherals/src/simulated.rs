@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use eclinic_domain::Timestamp;
 
+use eclinic_devices::serial::cms50d::START_DOWNLOAD;
+
 use crate::serial::{OximeterParser, SerialProtocol};
 use crate::{DeviceInfo, Peripheral, PeripheralError, Reading};
 
@@ -96,6 +98,23 @@ fn nonin13_frame(spo2: u8, pulse: u16, index: u64) -> Vec<u8> {
     [&[0x00, 0x02][..], &body, &[checksum, 0x03]].concat()
 }
 
+/// How many seconds of recording a simulated CMS50D+ holds in its memory.
+pub const STORED_SECONDS: u32 = 30;
+
+/// A CMS50D+ answer to the stored-data request: three preambles, the length (record bytes, seven bits per
+/// byte, least significant first), then one record per recorded second.
+pub fn cms50d_stored_recording() -> Vec<u8> {
+    let record_bytes = STORED_SECONDS * 3;
+    let length = [0, 7, 14].map(|shift| 0x80 | u8::try_from((record_bytes >> shift) & 0x7F).unwrap_or(0));
+    let records = (0..u64::from(STORED_SECONDS)).flat_map(|second| {
+        let (spo2, pulse) = Script::vitals_at(second);
+        let pulse_high = u8::try_from((pulse >> 7) & 1).unwrap_or(0);
+        let pulse_low = u8::try_from(pulse & 0x7F).unwrap_or(0);
+        [0xF0 | pulse_high, 0x80 | pulse_low, spo2 & 0x7F]
+    });
+    [0xF2, 0x80, 0x00].repeat(3).into_iter().chain(length).chain(records).collect()
+}
+
 /// The demo's oximeter: the script's bytes through the real protocol parser, no port.
 #[derive(Debug)]
 pub struct SimulatedOximeter {
@@ -149,11 +168,21 @@ impl PtyOximeter {
             let _slave = slave;
             let mut script = Script::new(protocol);
             let switched_on = std::time::Instant::now();
+            let _ = serialport::SerialPort::set_timeout(&mut master, Duration::from_millis(20));
+            let mut request = Vec::new();
             while still_running.load(Ordering::Relaxed) {
                 let elapsed_ms = u64::try_from(switched_on.elapsed().as_millis()).unwrap_or(u64::MAX);
                 // A full buffer (nobody reading) is not an error for a device: it keeps sending.
                 let _ = master.write_all(&script.frames_until(elapsed_ms));
-                std::thread::sleep(Duration::from_millis(20));
+                // What the driver writes: a CMS50D+ answers the stored-data request.
+                let mut incoming = [0u8; 64];
+                if let Ok(n) = std::io::Read::read(&mut master, &mut incoming) {
+                    request.extend_from_slice(&incoming[..n]);
+                    if protocol == SerialProtocol::Cms50dPlus && request.windows(2).any(|w| w == START_DOWNLOAD) {
+                        let _ = master.write_all(&cms50d_stored_recording());
+                    }
+                    request.drain(..request.len().saturating_sub(1));
+                }
             }
         });
         Ok(Self { path, running, writer: Some(writer) })

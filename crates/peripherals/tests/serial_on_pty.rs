@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use eclinic_domain::Timestamp;
 use eclinic_peripherals::serial::{SerialOximeter, SerialProtocol};
-use eclinic_peripherals::simulated::PtyOximeter;
+use eclinic_peripherals::simulated::{PtyOximeter, STORED_SECONDS, Script};
 use eclinic_peripherals::{OximeterReading, Peripheral, Reading};
 
 fn now() -> Timestamp {
@@ -71,4 +71,22 @@ fn a_missing_port_or_unknown_protocol_is_a_typed_error() {
     assert!(missing.to_string().contains("/dev/no-such-oximeter"));
     assert_eq!(SerialProtocol::parse("cms50e").unwrap_err().code(), "unknown_protocol");
     assert_eq!(SerialProtocol::parse("nonin8").unwrap(), SerialProtocol::Nonin8);
+}
+
+#[test]
+fn a_cms50d_plus_hands_over_its_stored_recording() {
+    let simulator = PtyOximeter::start(SerialProtocol::Cms50dPlus).unwrap();
+    let mut oximeter = SerialOximeter::open(simulator.path(), SerialProtocol::Cms50dPlus).unwrap();
+    // Live data is already flowing when the download is asked for.
+    std::thread::sleep(Duration::from_millis(200));
+    let samples = oximeter.download_stored(Duration::from_secs(2)).unwrap();
+    assert_eq!(samples.len(), usize::try_from(STORED_SECONDS).unwrap());
+    for sample in &samples {
+        let (spo2, pulse) = Script::vitals_at(u64::from(sample.index));
+        assert_eq!((sample.spo2, sample.pulse_rate), (Some(spo2), Some(pulse)), "second {}", sample.index);
+    }
+
+    let nonin = PtyOximeter::start(SerialProtocol::Nonin8).unwrap();
+    let mut nonin = SerialOximeter::open(nonin.path(), SerialProtocol::Nonin8).unwrap();
+    assert_eq!(nonin.download_stored(Duration::from_secs(1)).unwrap_err().code(), "unsupported");
 }
