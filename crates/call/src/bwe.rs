@@ -1,0 +1,291 @@
+//! Bandwidth estimation for lossy radio links.
+//!
+//! A stock loss-based controller reads every lost packet as congestion; on EDGE or poor 3G a steady few
+//! per cent of packets are lost to the radio whatever the rate, and such a controller sinks to its floor.
+//! This one separates the two causes by the queue:
+//! - **Delay** is the congestion signal. The one-way delay above its running minimum is the queue the
+//!   sender has built. Above [`OVERUSE_QUEUE_MS`] the estimate drops to 85 % of what actually arrived.
+//! - **Loss** seen while the queue is short is the link's own. Its rate is learned, and only loss beyond it
+//!   (plus a margin) that comes with a queue building lowers the estimate, or loss so high that no radio
+//!   explains it (a policer).
+//! - **Increase** is multiplicative (+15 %/s) when far from the last congestion point and additive near it.
+//!
+//! Sans-IO: [`LossTolerantEstimator::on_feedback`] takes the time and the packets the receiver has reported;
+//! [`LossTolerantEstimator::target_bps`] is the answer. [`RtcEstimator`] plugs it into webrtc-rs.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// Where a call starts: low enough for EDGE.
+pub const START_BPS: f64 = 150_000.0;
+/// Never below: audio with FEC and a trickle of video still fit.
+pub const FLOOR_BPS: f64 = 40_000.0;
+/// Queueing delay that means the sender is above capacity.
+pub const OVERUSE_QUEUE_MS: f64 = 60.0;
+/// Queueing delay from which a queue is taken to be building.
+const CLEAR_QUEUE_MS: f64 = 25.0;
+/// Multiplicative increase per second, far from the last congestion point.
+const GROWTH_PER_SECOND: f64 = 0.15;
+/// After a decrease, the queue needs time to drain before delay means anything again.
+const HOLD_AFTER_DECREASE: Duration = Duration::from_millis(400);
+/// The receive-rate window.
+const RATE_WINDOW: Duration = Duration::from_millis(600);
+/// How long the minimum one-way delay is remembered: a route change moves it, and so does a capacity change
+/// (a packet's own transmission time is part of its delay).
+const BASE_DELAY_WINDOW: Duration = Duration::from_secs(10);
+/// Loss is judged over the packets sent in this window...
+const LOSS_WINDOW: Duration = Duration::from_secs(2);
+/// ...once it holds at least this many.
+const LOSS_MIN_PACKETS: usize = 20;
+/// Loss beyond the learned rate that is still forgiven while a queue builds (radio loss comes in bursts).
+const LOSS_MARGIN: f64 = 0.10;
+/// Loss beyond the learned rate that means a policer even with no queue...
+const POLICER_LOSS: f64 = 0.20;
+/// ...when it lasts this long (a radio fade is shorter; slowing down would not help it).
+const POLICER_PERSISTENCE: Duration = Duration::from_secs(3);
+
+/// One packet whose fate the receiver has reported.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ack {
+    /// When it left the sender, on the sender's clock.
+    pub departure: Duration,
+    /// When it arrived, on the receiver's clock (another origin), or `None` if it was lost.
+    pub arrival: Option<Duration>,
+    pub size_bytes: usize,
+}
+
+/// Why the estimate last moved, for stats and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Start,
+    Increase,
+    Hold,
+    DelayOveruse,
+    ExcessLoss,
+}
+
+#[derive(Debug, Clone)]
+pub struct LossTolerantEstimator {
+    estimate_bps: f64,
+    max_bps: f64,
+    last_update: Option<Duration>,
+    hold_until: Duration,
+    /// The rate at the last congestion decrease: growth slows near it.
+    congestion_point_bps: Option<f64>,
+    /// (arrival, one-way delay in ms) minima for the base delay.
+    delays: VecDeque<(Duration, f64)>,
+    /// (arrival, bytes) of recent arrivals for the receive rate.
+    arrivals: VecDeque<(Duration, usize)>,
+    /// Recent packets' departures and fates, newest last.
+    fates: VecDeque<(Duration, bool)>,
+    /// How long loss has been learned for; learning is fast at first.
+    learned_for: Duration,
+    /// Since when loss has been far beyond the link's own.
+    heavy_loss_since: Option<Duration>,
+    inherent_loss: f64,
+    queue_ms: f64,
+    decision: Decision,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+impl LossTolerantEstimator {
+    pub fn new(max_bps: f64) -> Self {
+        Self {
+            estimate_bps: START_BPS.min(max_bps),
+            max_bps,
+            last_update: None,
+            hold_until: Duration::ZERO,
+            congestion_point_bps: None,
+            delays: VecDeque::new(),
+            arrivals: VecDeque::new(),
+            fates: VecDeque::new(),
+            learned_for: Duration::ZERO,
+            heavy_loss_since: None,
+            inherent_loss: 0.0,
+            queue_ms: 0.0,
+            decision: Decision::Start,
+        }
+    }
+
+    pub fn target_bps(&self) -> f64 {
+        self.estimate_bps
+    }
+
+    /// The loss rate learned as the link's own.
+    pub fn inherent_loss(&self) -> f64 {
+        self.inherent_loss
+    }
+
+    /// The queueing delay seen in the last feedback, ms.
+    pub fn queue_delay_ms(&self) -> f64 {
+        self.queue_ms
+    }
+
+    pub fn decision(&self) -> Decision {
+        self.decision
+    }
+
+    /// Loss over the recent window.
+    pub fn recent_loss(&self) -> f64 {
+        if self.fates.len() < LOSS_MIN_PACKETS {
+            return 0.0;
+        }
+        self.fates.iter().filter(|(_, arrived)| !*arrived).count() as f64 / self.fates.len() as f64
+    }
+
+    fn receive_rate_bps(&self) -> Option<f64> {
+        let (first, last) = (self.arrivals.front()?.0, self.arrivals.back()?.0);
+        let span = last.saturating_sub(first);
+        if span < RATE_WINDOW / 3 {
+            return None;
+        }
+        let bytes: usize = self.arrivals.iter().map(|(_, size)| size).sum();
+        Some(bytes as f64 * 8.0 / span.as_secs_f64())
+    }
+
+    fn record(&mut self, acks: &[Ack]) {
+        for ack in acks {
+            self.fates.push_back((ack.departure, ack.arrival.is_some()));
+            let Some(arrival) = ack.arrival else { continue };
+            self.arrivals.push_back((arrival, ack.size_bytes));
+            let delay = ms(arrival) - ms(ack.departure);
+            // Keep a monotonic deque of minima: the front is the smallest delay in the window.
+            while self.delays.back().is_some_and(|(_, d)| *d >= delay) {
+                self.delays.pop_back();
+            }
+            self.delays.push_back((arrival, delay));
+            self.queue_ms = delay - self.delays.front().map_or(delay, |(_, d)| *d);
+        }
+        if let Some(&(newest, _)) = self.fates.back() {
+            while self.fates.front().is_some_and(|(t, _)| newest.saturating_sub(*t) > LOSS_WINDOW) {
+                self.fates.pop_front();
+            }
+        }
+        if let Some(&(newest, _)) = self.arrivals.back() {
+            while self.arrivals.front().is_some_and(|(t, _)| newest.saturating_sub(*t) > RATE_WINDOW) {
+                self.arrivals.pop_front();
+            }
+            while self.delays.front().is_some_and(|(t, _)| newest.saturating_sub(*t) > BASE_DELAY_WINDOW) {
+                self.delays.pop_front();
+            }
+        }
+    }
+
+    /// Packets the receiver reported since the last call, in send order, at sender time `now`.
+    pub fn on_feedback(&mut self, now: Duration, acks: &[Ack]) {
+        if acks.is_empty() {
+            return;
+        }
+        self.record(acks);
+        let elapsed = self.last_update.map_or(Duration::ZERO, |last| now.saturating_sub(last));
+        self.last_update = Some(now);
+        let loss = self.recent_loss();
+        if self.queue_ms < OVERUSE_QUEUE_MS && self.fates.len() >= LOSS_MIN_PACKETS {
+            // Loss with no standing queue cannot be a full queue's: it is the radio's. Learn it quickly at first (a 2 s average), then slowly (10 s)
+            // so a burst does not move it.
+            let horizon = if self.learned_for < Duration::from_secs(10) { 2.0 } else { 10.0 };
+            self.inherent_loss += (loss - self.inherent_loss) * (elapsed.as_secs_f64() / horizon).min(1.0);
+            self.learned_for += elapsed;
+        }
+        self.heavy_loss_since = match self.heavy_loss_since {
+            _ if loss <= self.inherent_loss + POLICER_LOSS => None,
+            None => Some(now),
+            since => since,
+        };
+        if now < self.hold_until {
+            self.decision = Decision::Hold;
+            return;
+        }
+        let received = self.receive_rate_bps();
+        if self.queue_ms > OVERUSE_QUEUE_MS {
+            // Below what arrives, and further below the longer the queue, so a deep queue (a capacity drop)
+            // drains in seconds rather than tens of seconds. Already sending below that: hold and let it drain.
+            let drain = (1.0 - self.queue_ms / 1_000.0).clamp(0.6, 1.0);
+            let target = 0.85 * drain * received.unwrap_or(self.estimate_bps);
+            // What arrived while the queue overflowed is the link's capacity: growth slows near it later.
+            self.congestion_point_bps = received.or(self.congestion_point_bps);
+            if target < self.estimate_bps {
+                self.decrease(now, target, Decision::DelayOveruse);
+            } else {
+                self.decision = Decision::Hold;
+            }
+        } else if self.excess_loss(now, loss) {
+            let excess = loss - self.inherent_loss;
+            self.decrease(now, self.estimate_bps * (1.0 - 0.5 * excess), Decision::ExcessLoss);
+        } else {
+            self.increase(elapsed, received);
+        }
+    }
+
+    /// Loss beyond the link's own that comes with a queue building (congestion), or so much loss for so long
+    /// that no radio fade explains it (a policer that drops without queueing).
+    fn excess_loss(&self, now: Duration, loss: f64) -> bool {
+        let beyond_radio = loss > self.inherent_loss * 1.5 + LOSS_MARGIN;
+        let policed = self.heavy_loss_since.is_some_and(|since| now.saturating_sub(since) >= POLICER_PERSISTENCE);
+        (beyond_radio && self.queue_ms >= CLEAR_QUEUE_MS) || policed
+    }
+
+    fn decrease(&mut self, now: Duration, to_bps: f64, why: Decision) {
+        self.estimate_bps = to_bps.clamp(FLOOR_BPS, self.max_bps);
+        self.hold_until = now + HOLD_AFTER_DECREASE;
+        self.decision = why;
+    }
+
+    fn increase(&mut self, elapsed: Duration, received: Option<f64>) {
+        let seconds = elapsed.as_secs_f64().min(0.5);
+        let near_congestion = self.congestion_point_bps.is_some_and(|point| self.estimate_bps > 0.8 * point);
+        let next = if near_congestion {
+            // Near the capacity last seen: one 1200-byte packet more per 400 ms, per second.
+            self.estimate_bps + 24_000.0 * seconds
+        } else {
+            self.estimate_bps * (1.0 + GROWTH_PER_SECOND).powf(seconds)
+        };
+        // Not far beyond what actually arrives: a sender that is not using its estimate must not inflate it.
+        let ceiling = received.map_or(self.max_bps, |r| (1.5 * r).max(START_BPS));
+        self.estimate_bps = next.min(ceiling).max(self.estimate_bps.min(ceiling)).clamp(FLOOR_BPS, self.max_bps);
+        if near_congestion && self.estimate_bps > 1.3 * self.congestion_point_bps.unwrap_or(0.0) {
+            self.congestion_point_bps = None;
+        }
+        self.decision = Decision::Increase;
+    }
+}
+
+/// The estimator behind webrtc-rs's congestion-control seam: its packet reports become [`Ack`]s, its
+/// instants durations since the first report.
+#[derive(Debug)]
+pub struct RtcEstimator {
+    inner: LossTolerantEstimator,
+    epoch: Option<Instant>,
+}
+
+impl RtcEstimator {
+    pub fn new(max_bps: f64) -> Self {
+        Self { inner: LossTolerantEstimator::new(max_bps), epoch: None }
+    }
+
+    pub fn estimator(&self) -> &LossTolerantEstimator {
+        &self.inner
+    }
+}
+
+impl rtc::interceptor::BandwidthEstimator for RtcEstimator {
+    fn on_reports(&mut self, now: Instant, reports: &[rtc::interceptor::PacketReport]) {
+        let epoch = *self.epoch.get_or_insert_with(|| reports.first().map_or(now, |r| r.departure.min(now)));
+        let acks: Vec<Ack> = reports
+            .iter()
+            .map(|r| Ack {
+                departure: r.departure.saturating_duration_since(epoch),
+                arrival: r.arrival.filter(|_| r.arrived),
+                size_bytes: r.size,
+            })
+            .collect();
+        self.inner.on_feedback(now.saturating_duration_since(epoch), &acks);
+    }
+
+    fn target_bitrate(&self) -> f64 {
+        self.inner.target_bps()
+    }
+}

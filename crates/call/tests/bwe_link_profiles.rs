@@ -1,0 +1,49 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+//! The estimator on simulated rural links (deterministic, faster than real time): a steady link is used,
+//! radio loss is not taken for congestion, and capacity steps are followed. The goals are issue 6's.
+
+mod support;
+
+use eclinic_call::bwe::{FLOOR_BPS, START_BPS};
+use support::{Loss, Profile, mean_estimate, run};
+
+#[test]
+fn a_steady_link_is_used_without_overshooting_it() {
+    let samples = run(&Profile::steady(300_000.0, Loss::None));
+    assert!(samples[0].estimate_bps <= START_BPS);
+    let used = mean_estimate(&samples, 20.0, 40.0);
+    assert!((240_000.0..=330_000.0).contains(&used), "mean estimate {used:.0} on a 300 kb/s link");
+}
+
+#[test]
+fn radio_loss_is_not_taken_for_congestion() {
+    for (loss, at_least) in [
+        (Loss::Random(0.05), 0.6),
+        (Loss::Random(0.10), 0.6),
+        (Loss::Random(0.20), 0.5),
+        (Loss::Bursty { enter_bad: 0.01, leave_bad: 0.2, loss_in_bad: 0.8 }, 0.6),
+    ] {
+        let samples = run(&Profile::steady(300_000.0, loss));
+        let used = mean_estimate(&samples, 25.0, 40.0) / 300_000.0;
+        assert!(used >= at_least, "{loss:?}: estimate {:.0} % of capacity", used * 100.0);
+        assert!(samples.iter().all(|s| s.estimate_bps >= FLOOR_BPS));
+    }
+}
+
+#[test]
+fn a_capacity_drop_is_followed_within_two_seconds_and_the_queue_drains() {
+    let profile = Profile { capacity: vec![(0.0, 500_000.0), (25.0, 150_000.0)], ..Profile::steady(0.0, Loss::None) };
+    let samples = run(&profile);
+    let down = samples.iter().find(|s| s.t >= 25.0 && s.estimate_bps <= 1.1 * 150_000.0).map(|s| s.t - 25.0);
+    assert!(down.is_some_and(|s| s <= 2.0), "down to the new capacity after {down:?} s");
+    let after = mean_estimate(&samples, 30.0, 40.0) / 150_000.0;
+    assert!((0.6..=1.1).contains(&after), "then {:.0} % of the new capacity", after * 100.0);
+}
+
+#[test]
+fn a_capacity_rise_is_found_within_twelve_seconds() {
+    let profile = Profile { capacity: vec![(0.0, 150_000.0), (20.0, 500_000.0)], ..Profile::steady(0.0, Loss::None) };
+    let samples = run(&profile);
+    let reached = samples.iter().find(|s| s.t >= 20.0 && s.estimate_bps >= 0.8 * 500_000.0).map(|s| s.t - 20.0);
+    assert!(reached.is_some_and(|s| s <= 12.0), "reached 80 % after {reached:?} s");
+}
