@@ -1,0 +1,311 @@
+//! The call's data-channel protocol: what travels beside the audio and video. Versioned, typed and
+//! size-limited, in a compact binary form (every byte counts at 100 kb/s), and decoding never panics:
+//! anything malformed is a [`ChannelError`].
+//!
+//! Frame: version (1), message type (1), then the type's fields. Integers are big-endian; text is a u16
+//! length and UTF-8; byte strings are a u16 length and the bytes.
+
+/// The protocol version this build speaks.
+pub const VERSION: u8 = 1;
+/// The largest frame either side sends or accepts (fits an SCTP message without fragmentation trouble).
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// The largest photo chunk: a frame with headroom for its header.
+pub const MAX_CHUNK_BYTES: usize = 12 * 1024;
+/// The longest chat line, note or prescription text, in bytes.
+pub const MAX_TEXT_BYTES: usize = 8 * 1024;
+
+/// A vital sign sent live, with the precision the device gave (mantissa × 10^exponent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveVital {
+    /// The LOINC code, e.g. `59408-5` for SpO2.
+    pub loinc: String,
+    pub mantissa: i32,
+    pub exponent: i8,
+    /// The UCUM unit, e.g. `%`.
+    pub unit: String,
+    /// Milliseconds since the call started.
+    pub at_ms: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CameraCommand {
+    /// Switch to the next camera (the kiosk may have a room camera and a handheld one).
+    Switch,
+    /// Zoom, in percent of the full picture (100 = no zoom).
+    Zoom(u16),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Vital(LiveVital),
+    Chat {
+        text: String,
+    },
+    /// A still photo is on its way: its id, size and JPEG bytes in chunks.
+    PhotoOffer {
+        photo_id: u32,
+        total_bytes: u32,
+    },
+    PhotoChunk {
+        photo_id: u32,
+        offset: u32,
+        bytes: Vec<u8>,
+    },
+    /// The receiver holds the photo's bytes up to `received`; after a reconnect the sender resumes there.
+    PhotoAck {
+        photo_id: u32,
+        received: u32,
+    },
+    Camera(CameraCommand),
+    /// The doctor's notes or prescription, pushed to the kiosk (its printer) as text.
+    NotesPush {
+        text: String,
+    },
+    PrescriptionPush {
+        text: String,
+    },
+    /// The end-of-call quality summary each side sends the other.
+    QualitySummary {
+        seconds: u32,
+        mean_kbps: u32,
+        freeze_ms: u32,
+        audio_concealed_permille: u16,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelError {
+    #[error("empty frame")]
+    Empty,
+    #[error("frame of {0} bytes is over the {MAX_FRAME_BYTES}-byte limit")]
+    TooLarge(usize),
+    #[error("protocol version {0} is not spoken here (this side speaks {VERSION})")]
+    UnsupportedVersion(u8),
+    #[error("unknown message type {0}")]
+    UnknownType(u8),
+    #[error("{0} is cut short")]
+    Truncated(&'static str),
+    #[error("{0} bytes after the end of the message")]
+    TrailingBytes(usize),
+    #[error("{field} is not valid: {reason}")]
+    Invalid { field: &'static str, reason: &'static str },
+}
+
+const VITAL: u8 = 1;
+const CHAT: u8 = 2;
+const PHOTO_OFFER: u8 = 3;
+const PHOTO_CHUNK: u8 = 4;
+const PHOTO_ACK: u8 = 5;
+const CAMERA: u8 = 6;
+const NOTES: u8 = 7;
+const PRESCRIPTION: u8 = 8;
+const QUALITY: u8 = 9;
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u16(&mut self, v: u16) {
+        self.0.extend_from_slice(&v.to_be_bytes());
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_be_bytes());
+    }
+    fn bytes(&mut self, v: &[u8]) {
+        // Lengths were checked by `validate` before encoding.
+        self.u16(u16::try_from(v.len()).unwrap_or(u16::MAX));
+        self.0.extend_from_slice(v);
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    what: &'static str,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ChannelError> {
+        if self.bytes.len() < n {
+            return Err(ChannelError::Truncated(self.what));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+    fn u8(&mut self) -> Result<u8, ChannelError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16, ChannelError> {
+        let b = self.take(2)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, ChannelError> {
+        let b = self.take(4)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn bytes(&mut self) -> Result<&'a [u8], ChannelError> {
+        let len = usize::from(self.u16()?);
+        self.take(len)
+    }
+    fn text(&mut self, field: &'static str, max: usize) -> Result<String, ChannelError> {
+        let bytes = self.bytes()?;
+        if bytes.len() > max {
+            return Err(ChannelError::Invalid { field, reason: "too long" });
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| ChannelError::Invalid { field, reason: "not UTF-8" })?;
+        check_text(field, text, max)?;
+        Ok(text.to_owned())
+    }
+}
+
+fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), ChannelError> {
+    if text.len() > max {
+        return Err(ChannelError::Invalid { field, reason: "too long" });
+    }
+    // Line breaks and tabs belong in notes; other control characters do not belong anywhere.
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        return Err(ChannelError::Invalid { field, reason: "control characters" });
+    }
+    Ok(())
+}
+
+fn check_code(field: &'static str, text: &str) -> Result<(), ChannelError> {
+    let fine = !text.is_empty() && text.len() <= 32 && text.chars().all(|c| c.is_ascii_graphic());
+    if fine { Ok(()) } else { Err(ChannelError::Invalid { field, reason: "1-32 printable ASCII characters" }) }
+}
+
+impl Message {
+    /// Checks the limits a peer would check, so nothing is sent that the other side must refuse.
+    pub fn validate(&self) -> Result<(), ChannelError> {
+        match self {
+            Message::Vital(v) => {
+                check_code("vital code", &v.loinc)?;
+                check_code("vital unit", &v.unit)
+            }
+            Message::Chat { text } => check_text("chat text", text, MAX_TEXT_BYTES),
+            Message::NotesPush { text } => check_text("notes", text, MAX_TEXT_BYTES),
+            Message::PrescriptionPush { text } => check_text("prescription", text, MAX_TEXT_BYTES),
+            Message::PhotoChunk { bytes, .. } if bytes.is_empty() || bytes.len() > MAX_CHUNK_BYTES => {
+                Err(ChannelError::Invalid { field: "photo chunk", reason: "1 to 12 KiB" })
+            }
+            Message::PhotoOffer { total_bytes: 0, .. } => {
+                Err(ChannelError::Invalid { field: "photo size", reason: "empty photo" })
+            }
+            Message::Camera(CameraCommand::Zoom(percent)) if !(100..=800).contains(percent) => {
+                Err(ChannelError::Invalid { field: "zoom", reason: "100 to 800 %" })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub fn encode(&self) -> Result<Vec<u8>, ChannelError> {
+        self.validate()?;
+        let mut w = Writer(vec![VERSION]);
+        match self {
+            Message::Vital(v) => {
+                w.u8(VITAL);
+                w.bytes(v.loinc.as_bytes());
+                w.u32(v.mantissa.cast_unsigned());
+                w.u8(v.exponent.cast_unsigned());
+                w.bytes(v.unit.as_bytes());
+                w.u32(v.at_ms);
+            }
+            Message::Chat { text } => {
+                w.u8(CHAT);
+                w.bytes(text.as_bytes());
+            }
+            Message::PhotoOffer { photo_id, total_bytes } => {
+                w.u8(PHOTO_OFFER);
+                w.u32(*photo_id);
+                w.u32(*total_bytes);
+            }
+            Message::PhotoChunk { photo_id, offset, bytes } => {
+                w.u8(PHOTO_CHUNK);
+                w.u32(*photo_id);
+                w.u32(*offset);
+                w.bytes(bytes);
+            }
+            Message::PhotoAck { photo_id, received } => {
+                w.u8(PHOTO_ACK);
+                w.u32(*photo_id);
+                w.u32(*received);
+            }
+            Message::Camera(command) => {
+                w.u8(CAMERA);
+                match command {
+                    CameraCommand::Switch => w.u8(0),
+                    CameraCommand::Zoom(percent) => {
+                        w.u8(1);
+                        w.u16(*percent);
+                    }
+                }
+            }
+            Message::NotesPush { text } => {
+                w.u8(NOTES);
+                w.bytes(text.as_bytes());
+            }
+            Message::PrescriptionPush { text } => {
+                w.u8(PRESCRIPTION);
+                w.bytes(text.as_bytes());
+            }
+            Message::QualitySummary { seconds, mean_kbps, freeze_ms, audio_concealed_permille } => {
+                w.u8(QUALITY);
+                w.u32(*seconds);
+                w.u32(*mean_kbps);
+                w.u32(*freeze_ms);
+                w.u16(*audio_concealed_permille);
+            }
+        }
+        Ok(w.0)
+    }
+
+    pub fn decode(frame: &[u8]) -> Result<Self, ChannelError> {
+        if frame.len() > MAX_FRAME_BYTES {
+            return Err(ChannelError::TooLarge(frame.len()));
+        }
+        let (&version, rest) = frame.split_first().ok_or(ChannelError::Empty)?;
+        if version != VERSION {
+            return Err(ChannelError::UnsupportedVersion(version));
+        }
+        let (&kind, body) = rest.split_first().ok_or(ChannelError::Truncated("message type"))?;
+        let mut r = Reader { bytes: body, what: "message" };
+        let message = match kind {
+            VITAL => {
+                r.what = "vital";
+                let loinc = r.text("vital code", 32)?;
+                let mantissa = r.u32()?.cast_signed();
+                let exponent = r.u8()?.cast_signed();
+                let unit = r.text("vital unit", 32)?;
+                Message::Vital(LiveVital { loinc, mantissa, exponent, unit, at_ms: r.u32()? })
+            }
+            CHAT => Message::Chat { text: r.text("chat text", MAX_TEXT_BYTES)? },
+            PHOTO_OFFER => Message::PhotoOffer { photo_id: r.u32()?, total_bytes: r.u32()? },
+            PHOTO_CHUNK => {
+                r.what = "photo chunk";
+                Message::PhotoChunk { photo_id: r.u32()?, offset: r.u32()?, bytes: r.bytes()?.to_vec() }
+            }
+            PHOTO_ACK => Message::PhotoAck { photo_id: r.u32()?, received: r.u32()? },
+            CAMERA => match r.u8()? {
+                0 => Message::Camera(CameraCommand::Switch),
+                1 => Message::Camera(CameraCommand::Zoom(r.u16()?)),
+                _ => return Err(ChannelError::Invalid { field: "camera command", reason: "unknown" }),
+            },
+            NOTES => Message::NotesPush { text: r.text("notes", MAX_TEXT_BYTES)? },
+            PRESCRIPTION => Message::PrescriptionPush { text: r.text("prescription", MAX_TEXT_BYTES)? },
+            QUALITY => Message::QualitySummary {
+                seconds: r.u32()?,
+                mean_kbps: r.u32()?,
+                freeze_ms: r.u32()?,
+                audio_concealed_permille: r.u16()?,
+            },
+            other => return Err(ChannelError::UnknownType(other)),
+        };
+        if !r.bytes.is_empty() {
+            return Err(ChannelError::TrailingBytes(r.bytes.len()));
+        }
+        message.validate()?;
+        Ok(message)
+    }
+}

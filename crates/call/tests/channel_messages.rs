@@ -1,0 +1,116 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+//! The data-channel protocol: every message survives the trip, and malformed frames — cut, padded, from
+//! another version, oversized, hostile text — are typed errors, never a panic.
+
+use eclinic_call::channel::{
+    CameraCommand, ChannelError, LiveVital, MAX_CHUNK_BYTES, MAX_FRAME_BYTES, MAX_TEXT_BYTES, Message,
+};
+
+fn every_kind() -> Vec<Message> {
+    vec![
+        Message::Vital(LiveVital {
+            loinc: "59408-5".into(),
+            mantissa: 97,
+            exponent: 0,
+            unit: "%".into(),
+            at_ms: 61_250,
+        }),
+        Message::Vital(LiveVital {
+            loinc: "8310-5".into(),
+            mantissa: -368,
+            exponent: -1,
+            unit: "Cel".into(),
+            at_ms: 0,
+        }),
+        Message::Chat { text: "بخار کب سے ہے؟\nSince when?".into() },
+        Message::PhotoOffer { photo_id: 7, total_bytes: 250_000 },
+        Message::PhotoChunk { photo_id: 7, offset: 12_288, bytes: vec![0xFF, 0xD8, 0xFF, 0xE0] },
+        Message::PhotoAck { photo_id: 7, received: 24_576 },
+        Message::Camera(CameraCommand::Switch),
+        Message::Camera(CameraCommand::Zoom(250)),
+        Message::NotesPush { text: "S: fever 3 days\tO: 38.4 Cel".into() },
+        Message::PrescriptionPush { text: "Paracetamol 500 mg, 1 tab TDS x 3 days".into() },
+        Message::QualitySummary { seconds: 600, mean_kbps: 180, freeze_ms: 1_200, audio_concealed_permille: 14 },
+    ]
+}
+
+#[test]
+fn every_message_survives_the_trip() {
+    for message in every_kind() {
+        let frame = message.encode().unwrap();
+        assert!(frame.len() <= MAX_FRAME_BYTES);
+        assert_eq!(Message::decode(&frame).unwrap(), message);
+    }
+}
+
+#[test]
+fn every_cut_of_every_message_is_an_error() {
+    for message in every_kind() {
+        let frame = message.encode().unwrap();
+        for len in 0..frame.len() {
+            assert!(Message::decode(&frame[..len]).is_err(), "{message:?} cut at {len}");
+        }
+        let mut padded = frame.clone();
+        padded.push(0);
+        assert_eq!(Message::decode(&padded), Err(ChannelError::TrailingBytes(1)));
+    }
+}
+
+fn check(frame: &[u8], expect: ChannelError) {
+    assert_eq!(Message::decode(frame), Err(expect), "{frame:02x?}");
+}
+
+#[test]
+fn malformed_frames_are_refused_with_their_reason() {
+    check(&[], ChannelError::Empty);
+    check(&[2, 2, 0, 0], ChannelError::UnsupportedVersion(2));
+    check(&[1], ChannelError::Truncated("message type"));
+    check(&[1, 42], ChannelError::UnknownType(42));
+    check(&[1, 2, 0, 2, 0xC3, 0x28], ChannelError::Invalid { field: "chat text", reason: "not UTF-8" });
+    check(&[1, 2, 0, 3, b'a', 0x07, b'b'], ChannelError::Invalid { field: "chat text", reason: "control characters" });
+    check(&[1, 6, 9], ChannelError::Invalid { field: "camera command", reason: "unknown" });
+    check(&[1, 6, 1, 0, 50], ChannelError::Invalid { field: "zoom", reason: "100 to 800 %" });
+    check(&[1, 3, 0, 0, 0, 1, 0, 0, 0, 0], ChannelError::Invalid { field: "photo size", reason: "empty photo" });
+    check(&[1, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0], ChannelError::Invalid { field: "photo chunk", reason: "1 to 12 KiB" });
+    check(&vec![1; MAX_FRAME_BYTES + 1], ChannelError::TooLarge(MAX_FRAME_BYTES + 1));
+    let long_chat = [&[1, 2, 0x20, 0x01][..], &vec![b'a'; MAX_TEXT_BYTES + 1]].concat();
+    check(&long_chat, ChannelError::Invalid { field: "chat text", reason: "too long" });
+}
+
+#[test]
+fn nothing_is_sent_that_the_other_side_must_refuse() {
+    let refused = [
+        Message::Chat { text: "a\u{1b}[2Jb".into() },
+        Message::PhotoChunk { photo_id: 1, offset: 0, bytes: vec![0; MAX_CHUNK_BYTES + 1] },
+        Message::Vital(LiveVital { loinc: String::new(), mantissa: 1, exponent: 0, unit: "%".into(), at_ms: 0 }),
+        Message::Vital(LiveVital { loinc: "x".into(), mantissa: 1, exponent: 0, unit: "per cent".into(), at_ms: 0 }),
+        Message::Camera(CameraCommand::Zoom(900)),
+    ];
+    for message in refused {
+        assert!(matches!(message.encode(), Err(ChannelError::Invalid { .. })), "{message:?}");
+    }
+}
+
+#[test]
+fn random_frames_never_panic() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = || {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
+    };
+    let mut decoded = 0;
+    for _ in 0..50_000 {
+        let len = usize::from(next() % 48);
+        let mut frame: Vec<u8> = (0..len).map(|_| next()).collect();
+        if let Some(first) = frame.first_mut() {
+            *first = 1;
+        }
+        if let Some(kind) = frame.get_mut(1) {
+            *kind %= 10;
+        }
+        decoded += usize::from(Message::decode(&frame).is_ok());
+    }
+    assert!(decoded > 0, "the sweep reaches whole messages too");
+}
