@@ -147,6 +147,20 @@ async fn recv(signal: &mut Signal) -> Result<S, String> {
 }
 
 /// A kiosk: queues one patient, answers the offer, trickles candidates, waits for the end.
+/// Both sides' ICE candidates, each stamped so the other side can measure the relay.
+async fn send_candidates(signal: &mut Signal, consult_id: &str, epoch: Instant) -> Result<(), String> {
+    for n in 0..CANDIDATES {
+        let candidate = C::Candidate {
+            consult_id: consult_id.to_owned(),
+            candidate: stamped(epoch, &format!("candidate:{n}")),
+            sdp_mid: Some("0".into()),
+            sdp_mline_index: Some(0),
+        };
+        signal.send(&candidate).await.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
 async fn kiosk(mut signal: Signal, index: usize, epoch: Instant, tally: Shared) -> Result<(), String> {
     signal
         .send(&C::QueuePatient { ticket: format!("visit-{index}"), label: "bench".into(), priority: Priority::Routine })
@@ -160,18 +174,7 @@ async fn kiosk(mut signal: Signal, index: usize, epoch: Instant, tally: Shared) 
                     .send(&C::Answer { consult_id: consult_id.clone(), sdp: stamped(epoch, "answer") })
                     .await
                     .map_err(|e| e.to_string())?;
-                for n in 0..CANDIDATES {
-                    let candidate = stamped(epoch, &format!("candidate:{n}"));
-                    signal
-                        .send(&C::Candidate {
-                            consult_id: consult_id.clone(),
-                            candidate,
-                            sdp_mid: Some("0".into()),
-                            sdp_mline_index: Some(0),
-                        })
-                        .await
-                        .map_err(|e| e.to_string())?;
-                }
+                send_candidates(&mut signal, &consult_id, epoch).await?;
             }
             S::Candidate { candidate, .. } => note_latency(&tally, epoch, &candidate).await,
             S::Ended { .. } => break,
@@ -240,18 +243,7 @@ async fn doctor(mut signal: Signal, epoch: Instant, tally: Shared, total: u64) -
                 S::Answer { sdp, .. } => {
                     note_latency(&tally, epoch, &sdp).await;
                     answered = true;
-                    for n in 0..CANDIDATES {
-                        let candidate = stamped(epoch, &format!("candidate:{n}"));
-                        signal
-                            .send(&C::Candidate {
-                                consult_id: consult_id.clone(),
-                                candidate,
-                                sdp_mid: Some("0".into()),
-                                sdp_mline_index: Some(0),
-                            })
-                            .await
-                            .map_err(|e| e.to_string())?;
-                    }
+                    send_candidates(&mut signal, &consult_id, epoch).await?;
                 }
                 S::Candidate { candidate, .. } => {
                     note_latency(&tally, epoch, &candidate).await;

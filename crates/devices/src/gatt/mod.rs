@@ -77,7 +77,12 @@ impl Characteristic {
             .or_else(|| t.strip_prefix("0000").and_then(|r| r.strip_suffix("-0000-1000-8000-00805f9b34fb")))
             .unwrap_or(&t);
         let uuid = u16::from_str_radix(short, 16).map_err(|_| DecodeError::UnknownCharacteristic)?;
-        Self::ALL.into_iter().find(|c| c.uuid16() == uuid).ok_or(DecodeError::UnknownCharacteristic)
+        Self::from_uuid16(uuid).ok_or(DecodeError::UnknownCharacteristic)
+    }
+
+    /// The characteristic with this 16-bit UUID, if e-clinic reads it.
+    pub fn from_uuid16(uuid: u16) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.uuid16() == uuid)
     }
 
     /// Whether the profile indicates (needs `0x0002` in the CCCD) rather than notifies.

@@ -143,7 +143,7 @@ async fn connect_and_subscribe(address: &str) -> Result<Peripheral, PeripheralEr
     let mut measurements = 0;
     for characteristic in peripheral.characteristics() {
         let Some(short) = short_uuid(&characteristic.uuid) else { continue };
-        let measurement = Characteristic::ALL.into_iter().any(|c| c.uuid16() == short);
+        let measurement = Characteristic::from_uuid16(short).is_some();
         // A glucose meter answers record requests by indication on its control point.
         if measurement || short == RACP_UUID16 {
             peripheral.subscribe(&characteristic).await.map_err(bluetooth)?;

@@ -169,7 +169,7 @@ impl<S: GattSource> Peripheral for BleHealthDevice<S> {
         let mut wait = wait;
         while let Some(GattValue { uuid16, value }) = self.source.next_value(now, wait)? {
             // A control-point answer outside a download is not a reading.
-            if let Some(characteristic) = Characteristic::ALL.into_iter().find(|c| c.uuid16() == uuid16) {
+            if let Some(characteristic) = Characteristic::from_uuid16(uuid16) {
                 match gatt::decode(characteristic, &value) {
                     Ok(measurement) => readings.push(Reading::Measurement { received_at: now, measurement }),
                     Err(_) => self.rejected += 1,
