@@ -1,8 +1,19 @@
-//! The call engine between a kiosk and a doctor. So far: the bandwidth estimator ([`bwe`]), which decides
-//! how many bits a rural link can carry, with its adapter to webrtc-rs's congestion-control seam; and the
-//! data-channel protocol ([`channel`]) for live vitals, chat, photos, camera control and pushed notes, with
-//! resumable photo transfer over it ([`photo`]).
+//! The call engine between a kiosk and a doctor, sans-IO: everything here is fed the time and what arrived,
+//! and drained of what to do. `eclinic-call-session` drives it over webrtc-rs.
+//!
+//! - [`bwe`]: the bandwidth estimator for lossy radio links, with its adapter to webrtc-rs's congestion
+//!   control seam; [`rate`] turns its estimate into encoder settings.
+//! - [`video_rx`] and [`audio_rx`]: received RTP back into pictures (waiting for retransmissions, asking for
+//!   keyframes) and speech (concealing or FEC-recovering lost frames).
+//! - [`meter`]: the call's per-second statistics and summary.
+//! - [`channel`] and [`photo`]: the data-channel protocol for vitals, chat, photos, camera control and
+//!   pushed notes, and resumable photo transfer over it.
 
+pub mod audio_rx;
 pub mod bwe;
 pub mod channel;
+pub mod meter;
 pub mod photo;
+pub mod rate;
+mod sequence;
+pub mod video_rx;

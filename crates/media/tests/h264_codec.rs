@@ -76,6 +76,17 @@ fn the_bitrate_changes_at_run_time_without_a_keyframe() {
     let raised_kbps = kbps(&raised[30..], 15);
     assert!((255.0..=345.0).contains(&raised_kbps), "after raising to 300 kb/s: {raised_kbps:.1}");
     assert_eq!(encoder.set_bitrate(10).unwrap_err().code(), "invalid_setting");
+
+    // Above the bitrate the encoder started with (its layer's initial maximum), in small steps as the rate
+    // controller makes them.
+    let mut encoder = H264Encoder::new(rung(320, 240, 15), 110_000, KeyframeGate::new(1_000)).unwrap();
+    encode_from(&mut source, &mut encoder, 1, 24_000);
+    for bps in [112_000, 130_000, 260_000] {
+        encoder.set_bitrate(bps).unwrap();
+    }
+    let above_start = encode_from(&mut source, &mut encoder, 8, 25_000);
+    let above_kbps = kbps(&above_start[30..], 15);
+    assert!((220.0..=300.0).contains(&above_kbps), "after raising past the start to 260 kb/s: {above_kbps:.1}");
 }
 
 #[test]

@@ -147,20 +147,22 @@ mod raw {
     use std::ptr::addr_of_mut;
 
     use openh264::encoder::Encoder;
-    use openh264_sys2::{ENCODER_OPTION_BITRATE, ENCODER_OPTION_MAX_BITRATE, SBitrateInfo, SPATIAL_LAYER_ALL};
+    use openh264_sys2::{
+        ENCODER_OPTION_BITRATE, ENCODER_OPTION_MAX_BITRATE, SBitrateInfo, SPATIAL_LAYER_0, SPATIAL_LAYER_ALL,
+    };
 
     use crate::MediaError;
 
-    /// Sets target and maximum bitrate of all layers. openh264 refuses a target above the maximum, so the
-    /// maximum moves first when raising and last when lowering.
+    /// Sets the target and the maximum bitrate. openh264 refuses a target above a maximum, so the maximum
+    /// moves first when raising and last when lowering. The maximum is set for all layers *and* for layer 0:
+    /// the all-layers option leaves the layer's own maximum (set at initialisation to the first bitrate)
+    /// where it was, and a target above it is refused.
     pub(super) fn set_bitrate(encoder: &mut Encoder, bps: i32, raising: bool) -> Result<(), MediaError> {
-        let options = if raising {
-            [ENCODER_OPTION_MAX_BITRATE, ENCODER_OPTION_BITRATE]
-        } else {
-            [ENCODER_OPTION_BITRATE, ENCODER_OPTION_MAX_BITRATE]
-        };
-        for option in options {
-            let mut info = SBitrateInfo { iLayer: SPATIAL_LAYER_ALL, iBitrate: bps };
+        let target = (ENCODER_OPTION_BITRATE, SPATIAL_LAYER_ALL);
+        let maximum = [(ENCODER_OPTION_MAX_BITRATE, SPATIAL_LAYER_ALL), (ENCODER_OPTION_MAX_BITRATE, SPATIAL_LAYER_0)];
+        let steps = if raising { [maximum[0], maximum[1], target] } else { [target, maximum[0], maximum[1]] };
+        for (option, layer) in steps {
+            let mut info = SBitrateInfo { iLayer: layer, iBitrate: bps };
             // SAFETY: the encoder is initialised (the caller checks: options are only set after the first frame),
             // both options take a pointer to an SBitrateInfo which lives on this stack frame for the whole call,
             // and neither is a parameter the wrapper relies on (it re-reads sizes and formats per frame).

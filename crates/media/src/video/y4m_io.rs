@@ -111,6 +111,11 @@ impl Y4mWriter {
         Ok(Self { encoder, width: format.width, height: format.height })
     }
 
+    /// Width and height of the pictures this file holds.
+    pub fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
     pub fn write(&mut self, frame: &I420Frame) -> Result<(), MediaError> {
         if (frame.width(), frame.height()) != (self.width, self.height) {
             return Err(MediaError::InvalidFrame(format!(

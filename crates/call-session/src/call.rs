@@ -1,0 +1,324 @@
+//! A whole call: negotiation (the kiosk offers, the doctor answers), then media both ways once DTLS-SRTP is
+//! up, the data channel beside it, statistics every second, and an orderly end with each side's quality
+//! summary sent to the other.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use eclinic_call::channel::{LiveVital, Message};
+use eclinic_call::meter::{CallSummary, SecondStats};
+use eclinic_media::audio::AudioSource;
+use eclinic_media::video::VideoSource;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use webrtc::data_channel::{DataChannel, DataChannelEvent};
+use webrtc::peer_connection::RTCPeerConnectionState;
+
+use crate::SessionError;
+use crate::peer::{NetworkSetup, Peer, PeerEvent};
+use crate::receive::receive_track;
+use crate::send::{SampleSink, control_rate, pump_audio, pump_video};
+use crate::shared::Shared;
+
+/// How long the end of a call waits for the far end's summary and for the receivers to finish.
+const CLOSING_LIMIT: Duration = Duration::from_secs(3);
+const CHANNEL_LABEL: &str = "consult";
+/// The LOINC code of SpO2, the live vital a headless kiosk reports.
+const SPO2_LOINC: &str = "59408-5";
+
+/// What this end sends.
+pub struct Media {
+    pub video: Box<dyn VideoSource>,
+    pub audio: Box<dyn AudioSource>,
+    /// Where to write what was received (`received.y4m`, `received.wav`).
+    pub record_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Media {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Media({:?}, recording to {:?})", self.video.format(), self.record_dir)
+    }
+}
+
+/// How the call went.
+#[derive(Debug, Clone)]
+pub struct CallReport {
+    /// From the start of negotiation to `Connected`.
+    pub connect_ms: u64,
+    pub seconds: Vec<SecondStats>,
+    pub summary: CallSummary,
+    /// The far end's summary of what it received, when it arrived before the call closed.
+    pub remote_summary: Option<Message>,
+    pub vitals_received: u32,
+    /// Times the connection went `Disconnected` and came back.
+    pub reconnections: u32,
+}
+
+pub struct Call {
+    peer: Peer,
+    media: Media,
+    channel: Option<Arc<dyn DataChannel>>,
+    started: Instant,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Call({:?})", self.media)
+    }
+}
+
+/// Reads the data channel into the call's loop; undecodable frames are dropped (and logged), never fatal.
+fn read_channel(channel: Arc<dyn DataChannel>, messages: mpsc::UnboundedSender<Message>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        while let Some(event) = channel.poll().await {
+            match event {
+                DataChannelEvent::OnMessage(message) => match Message::decode(&message.data) {
+                    Ok(decoded) => {
+                        let _ = messages.send(decoded);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "dropped a data-channel frame"),
+                },
+                DataChannelEvent::OnClose => break,
+                _ => {}
+            }
+        }
+    })
+}
+
+async fn send_message(channel: &Arc<dyn DataChannel>, message: &Message) {
+    match message.encode() {
+        Ok(frame) => {
+            // The channel is unavailable before it opens and after the far end left; the message is then
+            // not needed any more (vitals are live, the summary is informative).
+            let _ = channel.send(BytesMut::from(&frame[..])).await;
+        }
+        Err(e) => tracing::warn!(error = %e, "a data-channel message did not encode"),
+    }
+}
+
+impl Call {
+    pub async fn new(network: &NetworkSetup, media: Media) -> Result<Self, SessionError> {
+        Ok(Self { peer: Peer::new(network).await?, media, channel: None, started: Instant::now() })
+    }
+
+    /// The kiosk's side: the offer, with every candidate gathered.
+    pub async fn offer(&mut self) -> Result<String, SessionError> {
+        let channel = self
+            .peer
+            .connection
+            .create_data_channel(CHANNEL_LABEL, None)
+            .await
+            .map_err(SessionError::webrtc("creating the data channel"))?;
+        self.channel = Some(channel);
+        self.peer.offer().await
+    }
+
+    /// The doctor's side: the answer to `offer_sdp`.
+    pub async fn answer(&mut self, offer_sdp: &str) -> Result<String, SessionError> {
+        self.peer.answer(offer_sdp).await
+    }
+
+    /// The kiosk's side again: the doctor's answer.
+    pub async fn accept_answer(&mut self, answer_sdp: &str) -> Result<(), SessionError> {
+        self.peer.accept_answer(answer_sdp).await
+    }
+
+    /// Runs the call for `length` once connected, calling `on_second` with each second's statistics.
+    pub async fn run(
+        self,
+        length: Duration,
+        mut on_second: impl FnMut(&SecondStats),
+    ) -> Result<CallReport, SessionError> {
+        let Self { mut peer, media, channel, started } = self;
+        let is_kiosk = channel.is_some();
+        let shared = Arc::new(Shared::new());
+        let (messages_tx, mut messages) = mpsc::unbounded_channel();
+        let mut incoming = Incoming {
+            shared: Arc::clone(&shared),
+            record_dir: media.record_dir.clone(),
+            messages: messages_tx,
+            channel: None,
+            tasks: Vec::new(),
+            receivers: Vec::new(),
+        };
+        if let Some(channel) = channel {
+            incoming.data_channel(channel);
+        }
+
+        if let Err(e) = connect(&mut peer, &mut incoming).await {
+            // The driver task outlives a dropped connection: close it.
+            let _ = peer.connection.close().await;
+            incoming.finish().await;
+            return Err(e);
+        }
+        let connect_ms = started.elapsed().as_millis() as u64;
+
+        // DTLS-SRTP is up: only now does media start.
+        let stop = Arc::new(AtomicBool::new(false));
+        let (settings_tx, settings) = watch::channel(None);
+        let video_sink = SampleSink::negotiated(Arc::clone(&peer.video.0), &peer.video.1).await?;
+        let audio_sink = SampleSink::negotiated(Arc::clone(&peer.audio.0), &peer.audio.1).await?;
+        incoming.tasks.push(tokio::spawn(control_rate(
+            Arc::clone(&peer.connection),
+            peer.estimate.clone(),
+            Arc::clone(&shared),
+            settings_tx,
+            Arc::clone(&stop),
+        )));
+        let pumps = [
+            tokio::spawn(pump_video(
+                media.video,
+                video_sink,
+                settings.clone(),
+                Arc::clone(&peer.keyframe_requests),
+                Arc::clone(&shared),
+                Arc::clone(&stop),
+            )),
+            tokio::spawn(pump_audio(media.audio, audio_sink, settings, Arc::clone(&shared), Arc::clone(&stop))),
+        ];
+
+        let mut seconds = Vec::new();
+        let mut remote_summary = None;
+        let mut vitals_received = 0;
+        let mut reconnections = 0;
+        let mut disconnected = false;
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        while shared.elapsed() < length {
+            tokio::select! {
+                event = peer.events.recv() => match event.and_then(|e| incoming.handle(e)) {
+                    Some(RTCPeerConnectionState::Disconnected) => disconnected = true,
+                    Some(RTCPeerConnectionState::Connected) if disconnected => {
+                        disconnected = false;
+                        reconnections += 1;
+                    }
+                    Some(RTCPeerConnectionState::Failed | RTCPeerConnectionState::Closed) => break,
+                    _ => {}
+                },
+                Some(message) = messages.recv() => match message {
+                    Message::Vital(_) => vitals_received += 1,
+                    summary @ Message::QualitySummary { .. } => remote_summary = Some(summary),
+                    _ => {}
+                },
+                _ = tick.tick() => {
+                    if let Some(second) = shared.meter(|m| m.poll_second(shared.elapsed())) {
+                        on_second(&second);
+                        seconds.push(second);
+                        if let Some(channel) = incoming.channel.as_ref().filter(|_| is_kiosk) {
+                            send_message(channel, &Message::Vital(simulated_spo2(&shared))).await;
+                        }
+                    }
+                }
+            }
+        }
+
+        stop.store(true, Ordering::Relaxed);
+        let summary = shared.meter(|m| m.summary());
+        if let Some(channel) = &incoming.channel {
+            send_message(channel, &quality_summary(&summary)).await;
+        }
+        let deadline = tokio::time::Instant::now() + CLOSING_LIMIT;
+        while remote_summary.is_none() {
+            match tokio::time::timeout_at(deadline, messages.recv()).await {
+                Ok(Some(summary @ Message::QualitySummary { .. })) => remote_summary = Some(summary),
+                Ok(Some(Message::Vital(_))) => vitals_received += 1,
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        for pump in pumps {
+            match pump.await {
+                Ok(Err(e)) => tracing::warn!(error = %e, "a media pump stopped"),
+                Err(e) => tracing::warn!(error = %e, "a media pump panicked"),
+                Ok(Ok(())) => {}
+            }
+        }
+        peer.connection.close().await.map_err(SessionError::webrtc("closing"))?;
+        incoming.finish().await;
+        Ok(CallReport { connect_ms, seconds, summary, remote_summary, vitals_received, reconnections })
+    }
+}
+
+/// Waits for `Connected`, taking in the far end's tracks and channel meanwhile.
+async fn connect(peer: &mut Peer, incoming: &mut Incoming) -> Result<(), SessionError> {
+    let connect_by = tokio::time::Instant::now() + peer.connect_limit;
+    loop {
+        let limit = connect_by.saturating_duration_since(tokio::time::Instant::now());
+        match incoming.handle(peer.next_event(limit, "connecting").await?) {
+            Some(RTCPeerConnectionState::Connected) => return Ok(()),
+            Some(RTCPeerConnectionState::Failed | RTCPeerConnectionState::Closed) => {
+                return Err(SessionError::ConnectionFailed);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn simulated_spo2(shared: &Shared) -> LiveVital {
+    LiveVital {
+        loinc: SPO2_LOINC.to_owned(),
+        mantissa: 97,
+        exponent: 0,
+        unit: "%".to_owned(),
+        at_ms: shared.elapsed().as_millis() as u32,
+    }
+}
+
+fn quality_summary(summary: &CallSummary) -> Message {
+    Message::QualitySummary {
+        seconds: summary.seconds,
+        mean_kbps: summary.mean_receive_kbps as u32,
+        freeze_ms: u32::try_from(summary.freeze_ms).unwrap_or(u32::MAX),
+        audio_concealed_permille: (summary.audio_concealed_fraction * 1_000.0) as u16,
+    }
+}
+
+/// What the far end opens towards this one: its tracks (each gets a receiver task) and its data channel.
+struct Incoming {
+    shared: Arc<Shared>,
+    record_dir: Option<PathBuf>,
+    messages: mpsc::UnboundedSender<Message>,
+    channel: Option<Arc<dyn DataChannel>>,
+    tasks: Vec<JoinHandle<()>>,
+    receivers: Vec<JoinHandle<()>>,
+}
+
+impl Incoming {
+    fn data_channel(&mut self, channel: Arc<dyn DataChannel>) {
+        self.tasks.push(read_channel(Arc::clone(&channel), self.messages.clone()));
+        self.channel = Some(channel);
+    }
+
+    /// Takes in a track or channel; hands back a connection state change.
+    fn handle(&mut self, event: PeerEvent) -> Option<RTCPeerConnectionState> {
+        match event {
+            PeerEvent::Track(track) => {
+                let (shared, dir) = (Arc::clone(&self.shared), self.record_dir.clone());
+                self.receivers.push(tokio::spawn(async move {
+                    if let Err(e) = receive_track(track, shared, dir).await {
+                        tracing::warn!(error = %e, "a receiver stopped");
+                    }
+                }));
+                None
+            }
+            PeerEvent::DataChannel(channel) => {
+                self.data_channel(channel);
+                None
+            }
+            PeerEvent::State(state) => Some(state),
+            PeerEvent::Gathered => None,
+        }
+    }
+
+    /// After the connection closed: lets the receivers finish their recordings, stops the rest.
+    async fn finish(self) {
+        for receiver in self.receivers {
+            let _ = tokio::time::timeout(CLOSING_LIMIT, receiver).await;
+        }
+        for task in self.tasks {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Drives a call over webrtc-rs: the IO half of the call engine. The sans-IO parts (estimator, rate control,
+//! reassembly, statistics, data-channel protocol) live in `eclinic-call`; this crate owns the peer
+//! connection, the tokio tasks that pump media from sources through the encoders to the tracks, and the
+//! receivers that turn remote tracks back into pictures and speech.
+
+mod call;
+mod engine;
+mod error;
+mod estimate;
+mod keyframe_tap;
+mod peer;
+mod receive;
+mod recorder;
+mod send;
+mod shared;
+
+pub use call::{Call, CallReport, Media};
+pub use error::SessionError;
+pub use peer::{CONNECT_LIMIT, IceServer, NetworkSetup};

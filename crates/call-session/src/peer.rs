@@ -1,0 +1,226 @@
+//! One webrtc-rs peer connection set up for a consult: its engine, its tracks, its events as a stream, and
+//! the offer/answer steps with full ICE gathering (the SDP carries every candidate, so one message each way
+//! is the whole negotiation).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rtc::peer_connection::configuration::setting_engine::SettingEngineBuilder;
+use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
+use tokio::sync::mpsc;
+use webrtc::data_channel::DataChannel;
+use webrtc::media_stream::track_local::TrackLocal;
+use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
+use webrtc::media_stream::track_remote::TrackRemote;
+use webrtc::peer_connection::{
+    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCConfigurationBuilder, RTCIceGatheringState,
+    RTCIceServer, RTCIceTransportPolicy, RTCPeerConnectionState, RTCSessionDescription,
+};
+use webrtc::rtp_transceiver::RtpSender;
+
+use crate::SessionError;
+use crate::engine::{self, Engine};
+use crate::estimate::EstimateHandle;
+
+/// From both descriptions set to a connection over a slow link: ICE checks and the DTLS handshake.
+pub const CONNECT_LIMIT: Duration = Duration::from_secs(30);
+/// How long gathering may take: a TURN allocation over a slow link needs a few round trips.
+const GATHERING_LIMIT: Duration = Duration::from_secs(20);
+/// Consent freshness tuned for long-RTT, lossy links: a link silent for this long is `Disconnected`...
+const ICE_DISCONNECTED_AFTER: Duration = Duration::from_secs(5);
+/// ...and only this long is `Failed`, so a 10 s radio outage is survived without renegotiating.
+const ICE_FAILED_AFTER: Duration = Duration::from_secs(30);
+const ICE_KEEPALIVE: Duration = Duration::from_secs(2);
+
+/// A STUN or TURN server, as the signalling server hands them out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: String,
+    pub credential: String,
+}
+
+/// Where and how this end connects.
+#[derive(Debug, Clone)]
+pub struct NetworkSetup {
+    pub ice_servers: Vec<IceServer>,
+    /// Only TURN relay candidates (a kiosk behind a strict firewall, or the relay test).
+    pub relay_only: bool,
+    /// Local UDP addresses to gather host candidates on, e.g. `127.0.0.1:0`.
+    pub bind: Vec<String>,
+    /// How long ICE checks and the DTLS handshake may take once both descriptions are set. webrtc-rs 0.21.1
+    /// never reports `Failed` for a certificate that does not match the signalled fingerprint (the handshake
+    /// just never completes), so this limit is what ends such a call.
+    pub connect_limit: Duration,
+}
+
+impl NetworkSetup {
+    /// Host candidates on loopback only: two peers on this machine.
+    pub fn loopback() -> Self {
+        Self {
+            ice_servers: Vec::new(),
+            relay_only: false,
+            bind: vec!["127.0.0.1:0".to_owned()],
+            connect_limit: CONNECT_LIMIT,
+        }
+    }
+}
+
+/// What the connection reports, in order.
+pub(crate) enum PeerEvent {
+    Gathered,
+    State(RTCPeerConnectionState),
+    Track(Arc<dyn TrackRemote>),
+    DataChannel(Arc<dyn DataChannel>),
+}
+
+struct Events(mpsc::UnboundedSender<PeerEvent>);
+
+#[async_trait]
+impl PeerConnectionEventHandler for Events {
+    async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
+        if state == RTCIceGatheringState::Complete {
+            let _ = self.0.send(PeerEvent::Gathered);
+        }
+    }
+
+    async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
+        let _ = self.0.send(PeerEvent::State(state));
+    }
+
+    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
+        let _ = self.0.send(PeerEvent::Track(track));
+    }
+
+    async fn on_data_channel(&self, channel: Arc<dyn DataChannel>) {
+        let _ = self.0.send(PeerEvent::DataChannel(channel));
+    }
+}
+
+pub(crate) struct Peer {
+    pub(crate) connection: Arc<dyn PeerConnection>,
+    pub(crate) events: mpsc::UnboundedReceiver<PeerEvent>,
+    /// Events that arrived while waiting for another one, handed out before new ones.
+    pub(crate) held_back: Vec<PeerEvent>,
+    /// This end's camera and microphone tracks and their senders.
+    pub(crate) video: (Arc<TrackLocalStaticSample>, Arc<dyn RtpSender>),
+    pub(crate) audio: (Arc<TrackLocalStaticSample>, Arc<dyn RtpSender>),
+    pub(crate) estimate: EstimateHandle,
+    pub(crate) connect_limit: Duration,
+    pub(crate) keyframe_requests: Arc<std::sync::atomic::AtomicU64>,
+}
+
+fn random_ssrc() -> u32 {
+    // The SSRC only has to differ between the streams of one call; the clock's low bits are enough.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    nanos | 0x1000_0000
+}
+
+async fn add_track(
+    connection: &Arc<dyn PeerConnection>,
+    track: Arc<TrackLocalStaticSample>,
+) -> Result<(Arc<TrackLocalStaticSample>, Arc<dyn RtpSender>), SessionError> {
+    let sender = connection
+        .add_track(Arc::clone(&track) as Arc<dyn TrackLocal>)
+        .await
+        .map_err(SessionError::webrtc("adding a track"))?;
+    Ok((track, sender))
+}
+
+impl Peer {
+    pub(crate) async fn new(network: &NetworkSetup) -> Result<Self, SessionError> {
+        let Engine { media_engine, registry, estimate, keyframe_requests } = engine::engine()?;
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let ice_servers = network
+            .ice_servers
+            .iter()
+            .map(|s| RTCIceServer {
+                urls: s.urls.clone(),
+                username: s.username.clone(),
+                credential: s.credential.clone(),
+            })
+            .collect();
+        let policy = if network.relay_only { RTCIceTransportPolicy::Relay } else { RTCIceTransportPolicy::All };
+        let configuration =
+            RTCConfigurationBuilder::new().with_ice_servers(ice_servers).with_ice_transport_policy(policy).build();
+        let settings = SettingEngineBuilder::new()
+            .with_ice_timeouts(Some(ICE_DISCONNECTED_AFTER), Some(ICE_FAILED_AFTER), Some(ICE_KEEPALIVE))
+            .build();
+        let connection = PeerConnectionBuilder::new()
+            .with_configuration(configuration)
+            .with_media_engine(media_engine)
+            .with_setting_engine(settings)
+            .with_interceptor_registry(registry)
+            .with_handler(Arc::new(Events(events_tx)))
+            .with_udp_addrs(network.bind.clone())
+            .build()
+            .await
+            .map_err(SessionError::webrtc("building the peer connection"))?;
+        let connection: Arc<dyn PeerConnection> = Arc::new(connection);
+        let ssrc = random_ssrc();
+        let video = add_track(&connection, engine::local_track(RtpCodecKind::Video, ssrc)?).await?;
+        let audio = add_track(&connection, engine::local_track(RtpCodecKind::Audio, ssrc.wrapping_add(1))?).await?;
+        Ok(Self {
+            connection,
+            events,
+            held_back: Vec::new(),
+            video,
+            audio,
+            estimate,
+            connect_limit: network.connect_limit,
+            keyframe_requests,
+        })
+    }
+
+    /// The next event, or an error when the connection is gone.
+    pub(crate) async fn next_event(&mut self, limit: Duration, what: &'static str) -> Result<PeerEvent, SessionError> {
+        if !self.held_back.is_empty() {
+            return Ok(self.held_back.remove(0));
+        }
+        match tokio::time::timeout(limit, self.events.recv()).await {
+            Ok(Some(event)) => Ok(event),
+            Ok(None) => Err(SessionError::ConnectionFailed),
+            Err(_) => Err(SessionError::Timeout(what)),
+        }
+    }
+
+    /// Sets the local description and waits until every candidate is in it.
+    async fn gather(&mut self, description: RTCSessionDescription) -> Result<String, SessionError> {
+        self.connection
+            .set_local_description(description)
+            .await
+            .map_err(SessionError::webrtc("setting the local description"))?;
+        let mut others = Vec::new();
+        let outcome = loop {
+            match self.next_event(GATHERING_LIMIT, "ICE gathering").await {
+                Ok(PeerEvent::Gathered) => break Ok(()),
+                Ok(other) => others.push(other),
+                Err(e) => break Err(e),
+            }
+        };
+        self.held_back.extend(others);
+        outcome?;
+        let local = self.connection.local_description().await;
+        local.map(|d| d.sdp).ok_or(SessionError::Description("no local description after gathering".to_owned()))
+    }
+
+    pub(crate) async fn offer(&mut self) -> Result<String, SessionError> {
+        let offer = self.connection.create_offer(None).await.map_err(SessionError::webrtc("creating the offer"))?;
+        self.gather(offer).await
+    }
+
+    pub(crate) async fn answer(&mut self, offer_sdp: &str) -> Result<String, SessionError> {
+        let offer =
+            RTCSessionDescription::offer(offer_sdp.to_owned()).map_err(|e| SessionError::Description(e.to_string()))?;
+        self.connection.set_remote_description(offer).await.map_err(|e| SessionError::Description(e.to_string()))?;
+        let answer = self.connection.create_answer(None).await.map_err(SessionError::webrtc("creating the answer"))?;
+        self.gather(answer).await
+    }
+
+    pub(crate) async fn accept_answer(&mut self, answer_sdp: &str) -> Result<(), SessionError> {
+        let answer = RTCSessionDescription::answer(answer_sdp.to_owned())
+            .map_err(|e| SessionError::Description(e.to_string()))?;
+        self.connection.set_remote_description(answer).await.map_err(|e| SessionError::Description(e.to_string()))
+    }
+}

@@ -1,0 +1,197 @@
+//! The sending half: the rate controller turns the estimate into settings every 200 ms, the video pump
+//! encodes pictures at the rung it is given (a keyframe when the far end asks, rate-limited), the audio pump
+//! encodes speech frames. Each pump writes samples to its track and counts what it sent.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use eclinic_call::rate::{REEVALUATE_EVERY, RateControl};
+use eclinic_media::allocator::{Allocation, LinkStats};
+use eclinic_media::audio::opus_codec::VoiceEncoder;
+use eclinic_media::audio::{AudioSource, samples_per_ms};
+use eclinic_media::video::h264::H264Encoder;
+use eclinic_media::video::{KeyframeGate, VideoSource};
+use rtc::media::Sample;
+use tokio::sync::watch;
+use tokio::time::MissedTickBehavior;
+use webrtc::media_stream::Track;
+use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
+use webrtc::peer_connection::{PeerConnection, RTCStatsReportEntry, StatsSelector};
+use webrtc::rtp_transceiver::RtpSender;
+
+use crate::SessionError;
+use crate::estimate::EstimateHandle;
+use crate::shared::Shared;
+
+/// At most one keyframe per this long, however many PLIs arrive.
+const MIN_KEYFRAME_INTERVAL_MS: u64 = 1_000;
+
+/// The round trip of the ICE pair in use (STUN-measured; webrtc-rs 0.21.1 leaves the RTCP-based one at 0).
+async fn ice_round_trip_ms(connection: &Arc<dyn PeerConnection>) -> Option<u32> {
+    let report = connection.get_stats(Instant::now(), StatsSelector::None).await;
+    let pair = report.transport().and_then(|t| report.get(&t.selected_candidate_pair_id))?;
+    match pair {
+        RTCStatsReportEntry::IceCandidatePair(pair) if pair.current_round_trip_time > 0.0 => {
+            Some((pair.current_round_trip_time * 1_000.0).round() as u32)
+        }
+        _ => None,
+    }
+}
+
+/// Re-decides the media settings from the estimate until `stop`.
+pub(crate) async fn control_rate(
+    connection: Arc<dyn PeerConnection>,
+    estimate: EstimateHandle,
+    shared: Arc<Shared>,
+    settings: watch::Sender<Option<Allocation>>,
+    stop: Arc<AtomicBool>,
+) {
+    let mut control = RateControl::new();
+    let mut ticker = tokio::time::interval(REEVALUATE_EVERY);
+    while !stop.load(Ordering::Relaxed) {
+        ticker.tick().await;
+        if let Some(rtt_ms) = ice_round_trip_ms(&connection).await {
+            shared.set_rtt_ms(rtt_ms);
+        }
+        let target = estimate.target_bps();
+        let loss = estimate.loss();
+        let rtt_ms = shared.rtt_ms();
+        shared.meter(|m| {
+            m.handle_estimate(target);
+            m.handle_link(rtt_ms, loss);
+        });
+        let stats = LinkStats { loss: loss as f32, rtt_ms: rtt_ms.unwrap_or(0) };
+        control.handle_tick(shared.elapsed(), target as u32, &stats);
+        if let Some(allocation) = control.poll_allocation() {
+            tracing::debug!(target_bps = target, ?allocation, "media settings");
+            settings.send_replace(Some(allocation));
+        }
+    }
+}
+
+/// Where a pump's samples go: its track, with the SSRC and the payload type the negotiation settled on.
+pub(crate) struct SampleSink {
+    track: Arc<TrackLocalStaticSample>,
+    ssrc: u32,
+    payload_type: u8,
+}
+
+impl SampleSink {
+    pub(crate) async fn negotiated(
+        track: Arc<TrackLocalStaticSample>,
+        sender: &Arc<dyn RtpSender>,
+    ) -> Result<Self, SessionError> {
+        let parameters = sender.get_parameters().await.map_err(SessionError::webrtc("reading the sender"))?;
+        let payload_type = parameters.rtp_parameters.codecs.first().map(|c| c.payload_type);
+        let ssrc = track.ssrcs().await.first().copied();
+        match (ssrc, payload_type) {
+            (Some(ssrc), Some(payload_type)) => Ok(Self { track, ssrc, payload_type }),
+            _ => Err(SessionError::Description("a media section was not negotiated".to_owned())),
+        }
+    }
+
+    async fn send(&self, data: Vec<u8>, duration: Duration) -> Result<(), SessionError> {
+        let sample = Sample { data: Bytes::from(data), duration, ..Sample::new(Instant::now()) };
+        self.track
+            .sample_writer(self.ssrc, self.payload_type)
+            .write_sample(&sample)
+            .await
+            .map_err(SessionError::webrtc("sending media"))
+    }
+}
+
+/// Encodes and sends pictures until `stop` or the end of a finite source. Audio-only settings pause it.
+pub(crate) async fn pump_video(
+    mut source: Box<dyn VideoSource>,
+    sink: SampleSink,
+    mut settings: watch::Receiver<Option<Allocation>>,
+    keyframe_requests: Arc<AtomicU64>,
+    shared: Arc<Shared>,
+    stop: Arc<AtomicBool>,
+) -> Result<(), SessionError> {
+    let mut encoder: Option<H264Encoder> = None;
+    let mut requests_seen = 0;
+    let mut last_sent: Option<Instant> = None;
+    let mut fps = source.format().fps.max(1);
+    let mut ticker = tokio::time::interval(Duration::from_secs(1) / fps);
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    while !stop.load(Ordering::Relaxed) {
+        ticker.tick().await;
+        let video = (*settings.borrow_and_update()).and_then(|a| a.video);
+        let Some(video) = video else {
+            encoder = None;
+            continue;
+        };
+        match &mut encoder {
+            Some(e) if e.rung() == video.rung => {
+                if e.bitrate_bps() != video.bitrate_bps {
+                    e.set_bitrate(video.bitrate_bps)?;
+                }
+            }
+            slot => {
+                *slot =
+                    Some(H264Encoder::new(video.rung, video.bitrate_bps, KeyframeGate::new(MIN_KEYFRAME_INTERVAL_MS))?);
+            }
+        }
+        let Some(encoder) = encoder.as_mut() else { continue };
+        if video.rung.fps != fps {
+            fps = video.rung.fps.max(1);
+            ticker = tokio::time::interval(Duration::from_secs(1) / fps);
+            ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        }
+        let requests = keyframe_requests.load(Ordering::Relaxed);
+        if requests != requests_seen {
+            requests_seen = requests;
+            encoder.request_keyframe();
+        }
+        let Some(frame) = source.next_frame()? else { return Ok(()) };
+        let now_ms = shared.elapsed().as_millis() as u64;
+        let Some(encoded) = encoder.encode(&frame, now_ms)? else { continue };
+        let now = Instant::now();
+        let duration = last_sent.map_or(Duration::from_secs(1) / fps, |last| now - last);
+        last_sent = Some(now);
+        let bytes = encoded.annex_b.len();
+        sink.send(encoded.annex_b, duration).await?;
+        shared.meter(|m| m.handle_sent(bytes));
+    }
+    Ok(())
+}
+
+/// Encodes and sends speech frames until `stop` or the end of a finite source.
+pub(crate) async fn pump_audio(
+    mut source: Box<dyn AudioSource>,
+    sink: SampleSink,
+    mut settings: watch::Receiver<Option<Allocation>>,
+    shared: Arc<Shared>,
+    stop: Arc<AtomicBool>,
+) -> Result<(), SessionError> {
+    let mut encoder: Option<VoiceEncoder> = None;
+    let mut frame_ms = 20;
+    let mut ticker = tokio::time::interval(Duration::from_millis(u64::from(frame_ms)));
+    let mut pcm = Vec::new();
+    while !stop.load(Ordering::Relaxed) {
+        ticker.tick().await;
+        let Some(allocation) = *settings.borrow_and_update() else { continue };
+        match &mut encoder {
+            Some(e) if e.settings() == allocation.audio => {}
+            Some(e) => e.reconfigure(allocation.audio)?,
+            slot => *slot = Some(VoiceEncoder::new(allocation.audio)?),
+        }
+        let Some(encoder) = encoder.as_mut() else { continue };
+        if allocation.audio.frame_ms != frame_ms {
+            frame_ms = allocation.audio.frame_ms;
+            ticker = tokio::time::interval(Duration::from_millis(u64::from(frame_ms)));
+        }
+        pcm.resize(samples_per_ms(frame_ms), 0);
+        if source.read(&mut pcm)? < pcm.len() {
+            return Ok(());
+        }
+        let packet = encoder.encode(&pcm)?;
+        let bytes = packet.len();
+        sink.send(packet, Duration::from_millis(u64::from(frame_ms))).await?;
+        shared.meter(|m| m.handle_sent(bytes));
+    }
+    Ok(())
+}

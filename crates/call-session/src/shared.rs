@@ -1,0 +1,39 @@
+//! State the call's tasks share: the call's clock origin, the meter, and the last round-trip time.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use eclinic_call::meter::CallMeter;
+
+pub(crate) struct Shared {
+    epoch: Instant,
+    meter: Mutex<CallMeter>,
+    /// Milliseconds; 0 while unknown.
+    rtt_ms: AtomicU32,
+}
+
+impl Shared {
+    pub(crate) fn new() -> Self {
+        Self { epoch: Instant::now(), meter: Mutex::new(CallMeter::new(Duration::ZERO)), rtt_ms: AtomicU32::new(0) }
+    }
+
+    /// Time since the call started: the clock the sans-IO parts run on.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.epoch.elapsed()
+    }
+
+    pub(crate) fn meter<T>(&self, f: impl FnOnce(&mut CallMeter) -> T) -> T {
+        // A task that panicked while holding the meter left counters, not broken invariants: keep using it.
+        let mut meter = self.meter.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut meter)
+    }
+
+    pub(crate) fn rtt_ms(&self) -> Option<u32> {
+        Some(self.rtt_ms.load(Ordering::Relaxed)).filter(|ms| *ms > 0)
+    }
+
+    pub(crate) fn set_rtt_ms(&self, ms: u32) {
+        self.rtt_ms.store(ms.max(1), Ordering::Relaxed);
+    }
+}
