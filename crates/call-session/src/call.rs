@@ -57,7 +57,17 @@ pub struct CallReport {
     pub reconnections: u32,
 }
 
+/// Which end of the consult this is. Independent of who offers: over the signalling server the doctor
+/// offers when taking the patient, over `--signal stdio` the kiosk does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Sends the live vitals of its devices.
+    Kiosk,
+    Doctor,
+}
+
 pub struct Call {
+    side: Side,
     peer: Peer,
     media: Media,
     channel: Option<Arc<dyn DataChannel>>,
@@ -66,7 +76,7 @@ pub struct Call {
 
 impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Call({:?})", self.media)
+        write!(f, "Call({:?}, {:?})", self.side, self.media)
     }
 }
 
@@ -100,11 +110,11 @@ async fn send_message(channel: &Arc<dyn DataChannel>, message: &Message) {
 }
 
 impl Call {
-    pub async fn new(network: &NetworkSetup, media: Media) -> Result<Self, SessionError> {
-        Ok(Self { peer: Peer::new(network).await?, media, channel: None, started: Instant::now() })
+    pub async fn new(side: Side, network: &NetworkSetup, media: Media) -> Result<Self, SessionError> {
+        Ok(Self { side, peer: Peer::new(network).await?, media, channel: None, started: Instant::now() })
     }
 
-    /// The kiosk's side: the offer, with every candidate gathered.
+    /// The offer, with every candidate gathered; the offerer opens the data channel.
     pub async fn offer(&mut self) -> Result<String, SessionError> {
         let channel = self
             .peer
@@ -116,12 +126,12 @@ impl Call {
         self.peer.offer().await
     }
 
-    /// The doctor's side: the answer to `offer_sdp`.
+    /// The answer to `offer_sdp`, with every candidate gathered.
     pub async fn answer(&mut self, offer_sdp: &str) -> Result<String, SessionError> {
         self.peer.answer(offer_sdp).await
     }
 
-    /// The kiosk's side again: the doctor's answer.
+    /// The offerer again: the far end's answer.
     pub async fn accept_answer(&mut self, answer_sdp: &str) -> Result<(), SessionError> {
         self.peer.accept_answer(answer_sdp).await
     }
@@ -132,8 +142,7 @@ impl Call {
         length: Duration,
         mut on_second: impl FnMut(&SecondStats),
     ) -> Result<CallReport, SessionError> {
-        let Self { mut peer, media, channel, started } = self;
-        let is_kiosk = channel.is_some();
+        let Self { side, mut peer, media, channel, started } = self;
         let shared = Arc::new(Shared::new());
         let (messages_tx, mut messages) = mpsc::unbounded_channel();
         let mut incoming = Incoming {
@@ -206,7 +215,7 @@ impl Call {
                     if let Some(second) = shared.meter(|m| m.poll_second(shared.elapsed())) {
                         on_second(&second);
                         seconds.push(second);
-                        if let Some(channel) = incoming.channel.as_ref().filter(|_| is_kiosk) {
+                        if let Some(channel) = incoming.channel.as_ref().filter(|_| side == Side::Kiosk) {
                             send_message(channel, &Message::Vital(simulated_spo2(&shared))).await;
                         }
                     }

@@ -14,6 +14,6 @@ mod recorder;
 mod send;
 mod shared;
 
-pub use call::{Call, CallReport, Media};
+pub use call::{Call, CallReport, Media, Side};
 pub use error::SessionError;
 pub use peer::{CONNECT_LIMIT, IceServer, NetworkSetup};

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use eclinic_call_session::{Call, Media, NetworkSetup, SessionError};
+use eclinic_call_session::{Call, Media, NetworkSetup, SessionError, Side};
 use eclinic_media::audio::SyntheticVoice;
 use eclinic_media::video::{SyntheticVideo, VideoFormat, system_clock};
 
@@ -47,8 +47,8 @@ struct Outcome {
 
 async fn attempt(run: usize, tampered: bool) -> Outcome {
     let network = NetworkSetup { connect_limit: CONNECT_LIMIT, ..NetworkSetup::loopback() };
-    let mut kiosk = Call::new(&network, synthetic()).await.unwrap();
-    let mut doctor = Call::new(&network, synthetic()).await.unwrap();
+    let mut kiosk = Call::new(Side::Kiosk, &network, synthetic()).await.unwrap();
+    let mut doctor = Call::new(Side::Doctor, &network, synthetic()).await.unwrap();
     let alter_offer = tampered && run.is_multiple_of(2);
     let alter_answer = tampered && !run.is_multiple_of(2);
     let offer = kiosk.offer().await.unwrap();

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use eclinic_call::channel::Message;
-use eclinic_call_session::{Call, CallReport, Media, NetworkSetup};
+use eclinic_call_session::{Call, CallReport, Media, NetworkSetup, Side};
 use eclinic_media::audio::SyntheticVoice;
 use eclinic_media::video::{SyntheticVideo, VideoFormat, system_clock};
 
@@ -19,8 +19,8 @@ fn synthetic(record_dir: Option<std::path::PathBuf>) -> Media {
 }
 
 async fn call(length: Duration, doctor_records: Option<std::path::PathBuf>) -> (CallReport, CallReport) {
-    let mut kiosk = Call::new(&NetworkSetup::loopback(), synthetic(None)).await.unwrap();
-    let mut doctor = Call::new(&NetworkSetup::loopback(), synthetic(doctor_records)).await.unwrap();
+    let mut kiosk = Call::new(Side::Kiosk, &NetworkSetup::loopback(), synthetic(None)).await.unwrap();
+    let mut doctor = Call::new(Side::Doctor, &NetworkSetup::loopback(), synthetic(doctor_records)).await.unwrap();
     let offer = kiosk.offer().await.unwrap();
     let answer = doctor.answer(&offer).await.unwrap();
     kiosk.accept_answer(&answer).await.unwrap();

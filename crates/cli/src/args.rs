@@ -41,6 +41,54 @@ pub enum Command {
     /// Medical devices attached to this machine, and simulated ones (no store needed).
     #[command(subcommand)]
     Devices(DevicesCommand),
+    /// A whole call without the UI, for tests, benchmarks and field debugging (no store needed).
+    Call(CallArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CallRole {
+    Kiosk,
+    Doctor,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    #[arg(long, value_enum)]
+    pub role: CallRole,
+    /// `stdio`: no server; the local description is printed as one JSON line
+    /// {"type":"offer"|"answer","sdp":"..."} on stdout and the remote one read from stdin (the kiosk offers).
+    #[arg(long)]
+    pub signal: Option<String>,
+    /// The signalling server, e.g. https://127.0.0.1:8443 (the doctor offers when taking the patient).
+    #[arg(long, conflicts_with = "signal")]
+    pub server: Option<String>,
+    /// The server's certificate (PEM) to trust, for a server with a development certificate.
+    #[arg(long)]
+    pub ca: Option<PathBuf>,
+    /// The doctor's username, or the kiosk's id; the password or device secret comes from ECLINIC_SECRET.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// `synthetic` (a moving, stamped test scene) or a .y4m file (played in a loop).
+    #[arg(long, default_value = "synthetic")]
+    pub video: String,
+    /// `synthetic` (a voice stand-in) or a 48 kHz mono .wav file (played in a loop).
+    #[arg(long, default_value = "synthetic")]
+    pub audio: String,
+    /// Seconds of call once connected.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Write the per-second statistics and the summary here as JSON.
+    #[arg(long)]
+    pub stats_json: Option<PathBuf>,
+    /// Write what was received here (received.y4m, received.wav).
+    #[arg(long)]
+    pub record_dir: Option<PathBuf>,
+    /// Local address for ICE host candidates.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub bind: String,
+    /// Only TURN relay candidates (from the server's TURN credentials).
+    #[arg(long)]
+    pub relay_only: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -92,6 +92,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
         }
         Command::Bench(bench) => crate::bench::run(bench).await,
         Command::Devices(devices) => crate::devices::run(devices),
+        Command::Call(call) => crate::call::run(call).await,
         Command::Key(KeyCommand::ImportRecovery) => {
             let text = secret("ECLINIC_RECOVERY_KEY", "the recovery key")?;
             let key = DbKey::from_recovery_hex(&text).map_err(StoreError::from)?;
@@ -146,6 +147,7 @@ async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Re
         Command::Init(_)
         | Command::Bench(_)
         | Command::Devices(_)
+        | Command::Call(_)
         | Command::Key(KeyCommand::ImportRecovery | KeyCommand::Rotate)
         | Command::Backup(BackupCommand::Restore { .. }) => {
             return Err(Failure::usage("this command does not run on an open store".into()));

@@ -3,6 +3,7 @@
 mod args;
 mod bench;
 mod bench_signalling;
+mod call;
 mod commands;
 mod devices;
 mod input;
@@ -27,7 +28,8 @@ fn main() -> ExitCode {
         }
     };
     let json = cli.json;
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // Two workers: a call encodes and decodes on its tasks while the network driver must keep running.
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

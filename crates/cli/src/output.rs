@@ -31,6 +31,102 @@ pub enum Report {
     Decoded { characteristic: String, value: DecodedOut },
     BleReadings { device: String, readings: Vec<DecodedOut> },
     StoredRecording { port: String, model: String, samples: Vec<StoredSampleOut> },
+    Call(CallOut),
+}
+
+/// `eclinic call --stats-json` and `--json`: each second, then the whole call.
+#[derive(Debug, Serialize)]
+pub struct CallOut {
+    pub connect_ms: u64,
+    pub seconds: Vec<CallSecondOut>,
+    pub summary: CallSummaryOut,
+    /// The far end's own summary of what it received, when it arrived.
+    pub remote_summary: Option<CallSummaryOut>,
+    pub vitals_received: u32,
+    pub reconnections: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CallSecondOut {
+    pub second: u32,
+    pub send_kbps: f64,
+    pub receive_kbps: f64,
+    pub estimate_kbps: f64,
+    pub fps: u32,
+    pub width: u32,
+    pub height: u32,
+    pub freeze_ms: u32,
+    pub audio_concealed_fraction: f64,
+    pub rtt_ms: Option<u32>,
+    pub loss_fraction: f64,
+    pub glass_to_glass_ms: Option<u32>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct CallSummaryOut {
+    pub seconds: u32,
+    pub mean_send_kbps: Option<f64>,
+    pub mean_receive_kbps: f64,
+    pub mean_fps: Option<f64>,
+    pub freeze_ms: u64,
+    pub audio_concealed_fraction: f64,
+    pub glass_to_glass_p50_ms: Option<u32>,
+    pub glass_to_glass_p95_ms: Option<u32>,
+}
+
+impl From<&eclinic_call_session::CallReport> for CallOut {
+    fn from(report: &eclinic_call_session::CallReport) -> Self {
+        let s = &report.summary;
+        let remote_summary = match report.remote_summary {
+            Some(eclinic_call::channel::Message::QualitySummary {
+                seconds,
+                mean_kbps,
+                freeze_ms,
+                audio_concealed_permille,
+            }) => Some(CallSummaryOut {
+                seconds,
+                mean_receive_kbps: f64::from(mean_kbps),
+                freeze_ms: u64::from(freeze_ms),
+                audio_concealed_fraction: f64::from(audio_concealed_permille) / 1_000.0,
+                ..CallSummaryOut::default()
+            }),
+            _ => None,
+        };
+        Self {
+            connect_ms: report.connect_ms,
+            seconds: report
+                .seconds
+                .iter()
+                .map(|x| CallSecondOut {
+                    second: x.second,
+                    send_kbps: x.send_kbps,
+                    receive_kbps: x.receive_kbps,
+                    estimate_kbps: x.estimate_kbps,
+                    fps: x.pictures,
+                    width: x.width,
+                    height: x.height,
+                    freeze_ms: x.freeze_ms,
+                    audio_concealed_fraction: x.audio_concealed_fraction,
+                    rtt_ms: x.rtt_ms,
+                    loss_fraction: x.loss_fraction,
+                    glass_to_glass_ms: x.latency_ms,
+                })
+                .collect(),
+            summary: CallSummaryOut {
+                seconds: s.seconds,
+                mean_send_kbps: Some(s.mean_send_kbps),
+                mean_receive_kbps: s.mean_receive_kbps,
+                mean_fps: Some(s.mean_fps),
+                freeze_ms: s.freeze_ms,
+                audio_concealed_fraction: s.audio_concealed_fraction,
+                glass_to_glass_p50_ms: s.latency_p50_ms,
+                glass_to_glass_p95_ms: s.latency_p95_ms,
+            },
+            remote_summary,
+            vitals_received: report.vitals_received,
+            reconnections: report.reconnections,
+        }
+    }
 }
 
 /// One second of an oximeter's stored recording.
@@ -240,6 +336,19 @@ pub fn print(report: &Report, json: bool) {
             println!("the key is in the OS keyring; run `eclinic key export-recovery` and keep it offline");
         }
         Report::User(u) => println!("{}", user_line(u)),
+        Report::Call(call) => {
+            let s = &call.summary;
+            println!(
+                "call: connected in {} ms; {} s; received {:.1} kb/s, {:.1} fps, freezes {} ms, audio concealed {:.1} %, glass-to-glass p50 {} ms",
+                call.connect_ms,
+                s.seconds,
+                s.mean_receive_kbps,
+                s.mean_fps.unwrap_or(0.0),
+                s.freeze_ms,
+                s.audio_concealed_fraction * 100.0,
+                s.glass_to_glass_p50_ms.map_or("-".to_owned(), |ms| ms.to_string()),
+            );
+        }
         Report::Users { users } => users.iter().for_each(|u| println!("{}", user_line(u))),
         Report::Patient(p) => println!("{}", patient_line(p)),
         Report::Patients { patients } => {

@@ -1,0 +1,216 @@
+//! `eclinic call`: a whole call without the UI. Negotiation goes over stdio (one JSON line each way, so any
+//! WebRTC peer can be the other end) or through the signalling server (the kiosk queues, the doctor takes the
+//! patient and offers); then `eclinic-call-session` runs the call and the statistics are reported.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use eclinic_call_session::{Call, CallReport, IceServer, Media, NetworkSetup, SessionError, Side};
+use eclinic_connect::{ConnectError, ServerClient, Signal, trust_certificate};
+use eclinic_media::audio::{AudioSource, SyntheticVoice, WavSource};
+use eclinic_media::video::{SyntheticVideo, VideoFormat, VideoSource, Y4mSource, system_clock};
+use eclinic_signal::{ClientMessage as C, ErrorCode, Priority, ServerMessage as S};
+use serde::{Deserialize, Serialize};
+
+use crate::args::{CallArgs, CallRole};
+use crate::commands::Failure;
+use crate::input::secret;
+use crate::output::{CallOut, Report};
+
+/// The synthetic camera's picture: the ladder's 320x240 rung at its full rate.
+const SYNTHETIC_FORMAT: VideoFormat = VideoFormat { width: 320, height: 240, fps: 15 };
+
+/// One session description on stdio, as browsers' `RTCSessionDescriptionInit` serialises.
+#[derive(Debug, Serialize, Deserialize)]
+struct Description {
+    #[serde(rename = "type")]
+    kind: String,
+    sdp: String,
+}
+
+fn session_failure(e: SessionError) -> Failure {
+    Failure { code: e.code(), message: e.to_string() }
+}
+
+fn signal_failure(message: impl std::fmt::Display) -> Failure {
+    Failure { code: "signalling", message: message.to_string() }
+}
+
+fn media(args: &CallArgs) -> Result<Media, Failure> {
+    let media_failure = |e: eclinic_media::MediaError| Failure { code: e.code(), message: e.to_string() };
+    let video: Box<dyn VideoSource> = match args.video.as_str() {
+        "synthetic" => Box::new(SyntheticVideo::new(SYNTHETIC_FORMAT, system_clock()).map_err(media_failure)?),
+        file => Box::new(Y4mSource::open(Path::new(file), true, system_clock()).map_err(media_failure)?),
+    };
+    let audio: Box<dyn AudioSource> = match args.audio.as_str() {
+        "synthetic" => Box::new(SyntheticVoice::new()),
+        file => Box::new(WavSource::open(Path::new(file), true).map_err(media_failure)?),
+    };
+    Ok(Media { video, audio, record_dir: args.record_dir.clone() })
+}
+
+fn side(role: CallRole) -> Side {
+    match role {
+        CallRole::Kiosk => Side::Kiosk,
+        CallRole::Doctor => Side::Doctor,
+    }
+}
+
+pub async fn run(args: &CallArgs) -> Result<Report, Failure> {
+    if let Some(dir) = &args.record_dir {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::usage(format!("--record-dir {}: {e}", dir.display())))?;
+    }
+    let network =
+        NetworkSetup { bind: vec![args.bind.clone()], relay_only: args.relay_only, ..NetworkSetup::loopback() };
+    let report = match (args.signal.as_deref(), &args.server) {
+        (Some("stdio"), None) => over_stdio(args, network).await?,
+        (None, Some(server)) => through_server(args, server, network).await?,
+        (Some(other), _) => return Err(Failure::usage(format!("--signal {other}: only `stdio` is known"))),
+        (None, None) => return Err(Failure::usage("give --signal stdio or --server URL".to_owned())),
+    };
+    let out = CallOut::from(&report);
+    if let Some(path) = &args.stats_json {
+        let text = serde_json::to_string_pretty(&out).map_err(|e| Failure { code: "io", message: e.to_string() })?;
+        std::fs::write(path, text).map_err(|e| Failure { code: "io", message: format!("{}: {e}", path.display()) })?;
+    }
+    Ok(Report::Call(out))
+}
+
+fn print_description(kind: &str, sdp: String) -> Result<(), Failure> {
+    let line = serde_json::to_string(&Description { kind: kind.to_owned(), sdp }).map_err(signal_failure)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}").and_then(|()| stdout.flush()).map_err(signal_failure)
+}
+
+fn read_description(expected: &str) -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(signal_failure)?;
+    let description: Description = serde_json::from_str(line.trim())
+        .map_err(|e| signal_failure(format!("stdin is not a session description line: {e}")))?;
+    if description.kind != expected {
+        return Err(signal_failure(format!("expected an {expected} on stdin, got an {}", description.kind)));
+    }
+    Ok(description.sdp)
+}
+
+/// The kiosk offers, the doctor answers; the descriptions travel as JSON lines over stdout and stdin.
+async fn over_stdio(args: &CallArgs, network: NetworkSetup) -> Result<CallReport, Failure> {
+    let mut call = Call::new(side(args.role), &network, media(args)?).await.map_err(session_failure)?;
+    match args.role {
+        CallRole::Kiosk => {
+            print_description("offer", call.offer().await.map_err(session_failure)?)?;
+            let answer = tokio::task::spawn_blocking(|| read_description("answer")).await.map_err(signal_failure)??;
+            call.accept_answer(&answer).await.map_err(session_failure)?;
+        }
+        CallRole::Doctor => {
+            let offer = tokio::task::spawn_blocking(|| read_description("offer")).await.map_err(signal_failure)??;
+            print_description("answer", call.answer(&offer).await.map_err(session_failure)?)?;
+        }
+    }
+    run_call(call, args).await
+}
+
+async fn run_call(call: Call, args: &CallArgs) -> Result<CallReport, Failure> {
+    let length = std::time::Duration::from_secs(args.seconds);
+    call.run(length, |second| {
+        eprintln!(
+            "{:>3} s  send {:>6.1} kb/s  receive {:>6.1} kb/s  estimate {:>6.1} kb/s  {:>2} fps {}x{}  freeze {} ms",
+            second.second,
+            second.send_kbps,
+            second.receive_kbps,
+            second.estimate_kbps,
+            second.pictures,
+            second.width,
+            second.height,
+            second.freeze_ms
+        );
+    })
+    .await
+    .map_err(session_failure)
+}
+
+async fn next(signal: &mut Signal) -> Result<S, Failure> {
+    match signal.recv().await.map_err(signal_failure)? {
+        Some(S::Error { code, message, .. }) => Err(signal_failure(format!("server error {code:?}: {message}"))),
+        Some(message) => Ok(message),
+        None => Err(signal_failure("the server closed the connection")),
+    }
+}
+
+/// Over the signalling server: the kiosk queues a patient and answers; the doctor takes the next patient,
+/// offers, and ends the consult after the call. TURN credentials come from the server.
+async fn through_server(args: &CallArgs, server: &str, mut network: NetworkSetup) -> Result<CallReport, Failure> {
+    let tls = match &args.ca {
+        Some(ca) => trust_certificate(ca).map_err(signal_failure)?,
+        None => return Err(Failure::usage("--ca: the server's certificate is needed to trust it".to_owned())),
+    };
+    let client = ServerClient::new(server, tls).map_err(signal_failure)?;
+    let account = args.account.as_deref().ok_or_else(|| Failure::usage("--account is needed with --server".into()))?;
+    let password = secret("ECLINIC_SECRET", "the password or device secret")?;
+    let tokens = match args.role {
+        CallRole::Kiosk => client.device_login(account, &password).await,
+        CallRole::Doctor => client.login(account, &password).await,
+    }
+    .map_err(signal_failure)?;
+    match client.turn(&tokens.access_token).await {
+        Ok(turn) => {
+            network.ice_servers =
+                vec![IceServer { urls: turn.urls, username: turn.username, credential: turn.credential }];
+        }
+        // A server without TURN: host candidates only (a LAN, or loopback).
+        Err(ConnectError::Refused { code, .. }) if code == "turn_disabled" && !args.relay_only => {}
+        Err(e) => return Err(signal_failure(e)),
+    }
+    let mut signal = client.signal(&tokens.access_token).await.map_err(signal_failure)?;
+    let mut call = Call::new(side(args.role), &network, media(args)?).await.map_err(session_failure)?;
+    let report = match args.role {
+        CallRole::Kiosk => {
+            let ticket = C::QueuePatient {
+                ticket: "headless".into(),
+                label: "eclinic call".into(),
+                priority: Priority::Routine,
+            };
+            signal.send(&ticket).await.map_err(signal_failure)?;
+            let (consult_id, offer) = loop {
+                if let S::Offer { consult_id, sdp } = next(&mut signal).await? {
+                    break (consult_id, sdp);
+                }
+            };
+            let answer = call.answer(&offer).await.map_err(session_failure)?;
+            signal.send(&C::Answer { consult_id, sdp: answer }).await.map_err(signal_failure)?;
+            run_call(call, args).await?
+        }
+        CallRole::Doctor => {
+            let consult_id = 'taking: loop {
+                signal.send(&C::TakeNext).await.map_err(signal_failure)?;
+                loop {
+                    match signal.recv().await.map_err(signal_failure)? {
+                        Some(S::ConsultStarted { consult_id, .. }) => break 'taking consult_id,
+                        Some(S::Error { code: ErrorCode::QueueEmpty, .. }) => {
+                            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                            continue 'taking;
+                        }
+                        Some(S::Error { code, message, .. }) => {
+                            return Err(signal_failure(format!("server error {code:?}: {message}")));
+                        }
+                        Some(_) => {}
+                        None => return Err(signal_failure("the server closed the connection")),
+                    }
+                }
+            };
+            let offer = call.offer().await.map_err(session_failure)?;
+            signal.send(&C::Offer { consult_id: consult_id.clone(), sdp: offer }).await.map_err(signal_failure)?;
+            let answer = loop {
+                if let S::Answer { sdp, .. } = next(&mut signal).await? {
+                    break sdp;
+                }
+            };
+            call.accept_answer(&answer).await.map_err(session_failure)?;
+            let report = run_call(call, args).await?;
+            signal.send(&C::End { consult_id }).await.map_err(signal_failure)?;
+            report
+        }
+    };
+    signal.close().await;
+    Ok(report)
+}

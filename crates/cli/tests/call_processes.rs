@@ -1,0 +1,86 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+//! Two `eclinic call` processes call each other: over stdio (the descriptions relayed line by line, as a
+//! browser harness would), and through a real eclinic-server. Each writes its statistics; the doctor
+//! records what it received.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use support::{ServerProcess, call_stats};
+
+/// `eclinic call` for `role`; `secret` is the account's password or device secret.
+fn call_process(role: &str, extra: &[&str], stats: &Path, secret: Option<&str>) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eclinic"));
+    command.args(["call", "--role", role, "--seconds", "6", "--stats-json"]).arg(stats).args(extra);
+    command.env_remove("ECLINIC_SECRET");
+    if let Some(secret) = secret {
+        command.env("ECLINIC_SECRET", secret);
+    }
+    command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+}
+
+fn first_line(child: &mut Child) -> String {
+    let mut line = String::new();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    line
+}
+
+fn finish(child: Child, who: &str) {
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{who}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{who}: {stderr}");
+}
+
+#[test]
+fn two_processes_call_over_stdio() {
+    let dir = tempfile::tempdir().unwrap();
+    let (kiosk_stats, doctor_stats) = (dir.path().join("kiosk.json"), dir.path().join("doctor.json"));
+    let record_dir = dir.path().join("received");
+    let mut kiosk = call_process("kiosk", &["--signal", "stdio"], &kiosk_stats, None);
+    let offer = first_line(&mut kiosk);
+    let offer_json: serde_json::Value = serde_json::from_str(&offer).unwrap();
+    assert_eq!(offer_json["type"], "offer", "{offer}");
+    assert!(offer_json["sdp"].as_str().unwrap().contains("H264"), "{offer}");
+
+    let record = record_dir.to_str().unwrap();
+    let mut doctor = call_process("doctor", &["--signal", "stdio", "--record-dir", record], &doctor_stats, None);
+    doctor.stdin.as_mut().unwrap().write_all(offer.as_bytes()).unwrap();
+    let answer = first_line(&mut doctor);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&answer).unwrap()["type"], "answer", "{answer}");
+    kiosk.stdin.as_mut().unwrap().write_all(answer.as_bytes()).unwrap();
+    finish(kiosk, "kiosk");
+    finish(doctor, "doctor");
+
+    for (who, stats) in [("kiosk", &kiosk_stats), ("doctor", &doctor_stats)] {
+        call_stats(who, stats).assert_media_flowed();
+    }
+    assert!(call_stats("doctor", &doctor_stats).vitals_received >= 3);
+    assert!(std::fs::metadata(record_dir.join("received.y4m")).unwrap().len() > 100_000);
+    assert!(std::fs::metadata(record_dir.join("received.wav")).unwrap().len() > 100_000);
+}
+
+#[test]
+fn two_processes_call_through_a_real_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path(), None);
+    let (kiosk_id, kiosk_secret) = server.enrol_kiosk("Kiosk Thatta");
+    server.create_doctor("drcall", "doctor call password");
+    let (kiosk_stats, doctor_stats) = (dir.path().join("kiosk.json"), dir.path().join("doctor.json"));
+    let common = ["--server", &server.base, "--ca", server.certificate.to_str().unwrap()];
+
+    let mut kiosk_args = common.to_vec();
+    kiosk_args.extend(["--account", &kiosk_id]);
+    let kiosk = call_process("kiosk", &kiosk_args, &kiosk_stats, Some(&kiosk_secret));
+    let mut doctor_args = common.to_vec();
+    doctor_args.extend(["--account", "drcall"]);
+    let doctor = call_process("doctor", &doctor_args, &doctor_stats, Some("doctor call password"));
+    finish(kiosk, "kiosk");
+    finish(doctor, "doctor");
+    for (who, stats) in [("kiosk", &kiosk_stats), ("doctor", &doctor_stats)] {
+        call_stats(who, stats).assert_media_flowed();
+    }
+}
