@@ -164,6 +164,7 @@ impl Call {
             return Err(e);
         }
         let connect_ms = started.elapsed().as_millis() as u64;
+        shared.start_clock();
 
         // DTLS-SRTP is up: only now does media start.
         let stop = Arc::new(AtomicBool::new(false));

@@ -1,13 +1,16 @@
 //! State the call's tasks share: the call's clock origin, the meter, and the last round-trip time.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use eclinic_call::meter::CallMeter;
 
 pub(crate) struct Shared {
-    epoch: Instant,
+    created: Instant,
+    /// When the call's clock started, in nanoseconds after `created`: media starts once connected, and
+    /// negotiation (seconds through a TURN relay) is not part of the call.
+    started_after_ns: AtomicU64,
     meter: Mutex<CallMeter>,
     /// Milliseconds; 0 while unknown.
     rtt_ms: AtomicU32,
@@ -15,12 +18,24 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new() -> Self {
-        Self { epoch: Instant::now(), meter: Mutex::new(CallMeter::new(Duration::ZERO)), rtt_ms: AtomicU32::new(0) }
+        Self {
+            created: Instant::now(),
+            started_after_ns: AtomicU64::new(0),
+            meter: Mutex::new(CallMeter::new(Duration::ZERO)),
+            rtt_ms: AtomicU32::new(0),
+        }
+    }
+
+    /// Starts the call's clock and its statistics afresh: the connection is up.
+    pub(crate) fn start_clock(&self) {
+        let now = u64::try_from(self.created.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.started_after_ns.store(now, Ordering::Relaxed);
+        self.meter(|m| *m = CallMeter::new(Duration::ZERO));
     }
 
     /// Time since the call started: the clock the sans-IO parts run on.
     pub(crate) fn elapsed(&self) -> Duration {
-        self.epoch.elapsed()
+        self.created.elapsed().saturating_sub(Duration::from_nanos(self.started_after_ns.load(Ordering::Relaxed)))
     }
 
     pub(crate) fn meter<T>(&self, f: impl FnOnce(&mut CallMeter) -> T) -> T {

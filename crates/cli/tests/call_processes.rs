@@ -3,6 +3,8 @@
 //! browser harness would), and through a real eclinic-server. Each writes its statistics; the doctor
 //! records what it received.
 
+#[path = "../../server/tests/common/coturn.rs"]
+mod coturn;
 mod support;
 
 use std::io::{BufRead, BufReader, Write};
@@ -65,17 +67,38 @@ fn two_processes_call_over_stdio() {
 
 #[test]
 fn two_processes_call_through_a_real_server() {
+    call_through_server(false);
+}
+
+/// Both ends may only use relay candidates: the media goes through coturn, with the credentials the
+/// server mints for each account.
+#[test]
+fn two_processes_call_through_a_real_coturn_relay() {
+    call_through_server(true);
+}
+
+fn call_through_server(relay_only: bool) {
+    const TURN_SECRET: &str = "coturn secret for the headless call";
     let dir = tempfile::tempdir().unwrap();
-    let server = ServerProcess::start(dir.path(), None);
+    let coturn = relay_only.then(|| coturn::Coturn::start(TURN_SECRET));
+    let turn_args = coturn.as_ref().map(|coturn| {
+        let secret_file = dir.path().join("turn-secret");
+        std::fs::write(&secret_file, TURN_SECRET).unwrap();
+        vec!["--turn-secret-file".to_owned(), secret_file.display().to_string(), "--turn-url".to_owned(), coturn.url()]
+    });
+    let server = ServerProcess::start(dir.path(), turn_args.as_deref());
     let (kiosk_id, kiosk_secret) = server.enrol_kiosk("Kiosk Thatta");
     server.create_doctor("drcall", "doctor call password");
     let (kiosk_stats, doctor_stats) = (dir.path().join("kiosk.json"), dir.path().join("doctor.json"));
-    let common = ["--server", &server.base, "--ca", server.certificate.to_str().unwrap()];
+    let mut common = vec!["--server", &server.base, "--ca", server.certificate.to_str().unwrap()];
+    if relay_only {
+        common.push("--relay-only");
+    }
 
-    let mut kiosk_args = common.to_vec();
+    let mut kiosk_args = common.clone();
     kiosk_args.extend(["--account", &kiosk_id]);
     let kiosk = call_process("kiosk", &kiosk_args, &kiosk_stats, Some(&kiosk_secret));
-    let mut doctor_args = common.to_vec();
+    let mut doctor_args = common;
     doctor_args.extend(["--account", "drcall"]);
     let doctor = call_process("doctor", &doctor_args, &doctor_stats, Some("doctor call password"));
     finish(kiosk, "kiosk");

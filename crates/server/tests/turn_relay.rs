@@ -4,14 +4,15 @@
 //! clients never see.
 
 mod common;
+#[path = "common/coturn.rs"]
+mod coturn;
 
-use std::net::UdpSocket;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use common::Backend;
+use coturn::Coturn;
 use eclinic_server::turn::TurnConfig;
 use eclinic_signal::api::TurnResponse;
 use tokio::sync::mpsc;
@@ -22,66 +23,6 @@ use webrtc::peer_connection::{
 };
 
 const SECRET: &str = "coturn shared secret for the relay test";
-
-/// coturn on a free loopback port, killed when dropped.
-struct Coturn {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Coturn {
-    fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_udp_port();
-        let log = std::fs::File::create(dir.path().join("turn.log")).unwrap();
-        let child = Command::new("turnserver")
-            .args(["-n", "--no-cli", "--no-tls", "--no-dtls", "--use-auth-secret", "--realm=eclinic"])
-            .arg(format!("--static-auth-secret={SECRET}"))
-            .args(["--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--allow-loopback-peers"])
-            .arg(format!("--listening-port={port}"))
-            .arg(format!("--pidfile={}", dir.path().join("turn.pid").display()))
-            .arg(format!("--db={}", dir.path().join("turndb").display()))
-            .args(["--log-file=stdout", "--simple-log"])
-            .stdout(log)
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("coturn's turnserver is installed by `cargo xtask test`");
-        let coturn = Self { child, port, _dir: dir };
-        coturn.wait_until_listening();
-        coturn
-    }
-
-    /// Sends STUN Binding requests until coturn answers one.
-    fn wait_until_listening(&self) {
-        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-        socket.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
-        let mut binding_request = vec![0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42];
-        binding_request.extend_from_slice(b"eclinic-test");
-        for _ in 0..100 {
-            socket.send_to(&binding_request, ("127.0.0.1", self.port)).unwrap();
-            if socket.recv_from(&mut [0; 512]).is_ok() {
-                return;
-            }
-        }
-        panic!("coturn did not answer STUN on port {} within 10 s", self.port);
-    }
-
-    fn url(&self) -> String {
-        format!("turn:127.0.0.1:{}?transport=udp", self.port)
-    }
-}
-
-impl Drop for Coturn {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
@@ -208,7 +149,7 @@ async fn offer_answer(kiosk: &mut Peer, doctor: &mut Peer) -> (Vec<String>, Vec<
 }
 
 async fn relay_works_with_minted_credentials(backend: Backend) {
-    let coturn = Coturn::start();
+    let coturn = Coturn::start(SECRET);
     let turn = TurnConfig::new(SECRET, vec![coturn.url()], 600).unwrap();
     let server = common::server(backend, Some(turn)).await;
     let (_, kiosk_token) = server.kiosk("Kiosk Thatta").await;
@@ -238,7 +179,7 @@ on_both_backends!(relay_works_with_minted_credentials);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_credentials_get_no_relay_and_no_connection() {
-    let coturn = Coturn::start();
+    let coturn = Coturn::start(SECRET);
     let turn = TurnConfig::new(SECRET, vec![coturn.url()], 600).unwrap();
     let valid = turn.mint("doctor", unix_now());
     let expired = turn.mint_until("kiosk", unix_now() - 60);
