@@ -138,6 +138,9 @@ pub enum BenchCommand {
     /// Full consult exchanges against a real eclinic-server on loopback: relay latency, consults/s, errors,
     /// server memory per connection.
     Signalling(SignallingBenchArgs),
+    /// Two headless calls (kiosk and doctor) through an emulated rural link: frame rate, freezes, audio
+    /// concealment, glass-to-glass latency, how the estimate follows the capacity, CPU and memory of each end.
+    Link(LinkBenchArgs),
     /// Write a test clip made by ffmpeg's lavfi sources (motion, noise, a face-sized moving object).
     MakeClip {
         out: PathBuf,
@@ -150,6 +153,16 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 10)]
         seconds: u32,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct LinkBenchArgs {
+    /// edge, 3g-poor, 3g-ok, steps, outage or loss-sweep (see ../shared/reference/links.md).
+    #[arg(long)]
+    pub profile: String,
+    /// Seconds of each call.
+    #[arg(long, default_value_t = 60)]
+    pub seconds: u64,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@ pub async fn run(command: &BenchCommand) -> Result<Report, Failure> {
     match command {
         BenchCommand::Media(args) => media(args),
         BenchCommand::Signalling(args) => crate::bench_signalling::run(args).await,
+        BenchCommand::Link(args) => crate::bench_link::run(args).await,
         BenchCommand::MakeClip { out, width, height, fps, seconds } => {
             make_clip(out, VideoFormat { width: *width, height: *height, fps: *fps }, *seconds)?;
             Ok(Report::ClipWritten { file: out.display().to_string() })

@@ -2,6 +2,8 @@
 
 mod args;
 mod bench;
+mod bench_link;
+mod bench_link_figures;
 mod bench_signalling;
 mod call;
 mod commands;

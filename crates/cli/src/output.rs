@@ -32,6 +32,45 @@ pub enum Report {
     BleReadings { device: String, readings: Vec<DecodedOut> },
     StoredRecording { port: String, model: String, samples: Vec<StoredSampleOut> },
     Call(CallOut),
+    LinkBench(LinkBenchOut),
+}
+
+/// `eclinic bench link --json`.
+#[derive(Debug, Serialize)]
+pub struct LinkBenchOut {
+    pub profile: String,
+    pub seconds: u64,
+    pub runs: Vec<LinkRunOut>,
+}
+
+/// One call through one emulated link: what the doctor saw and heard of the kiosk, and how the kiosk's
+/// estimate followed the uplink.
+#[derive(Debug, Serialize)]
+pub struct LinkRunOut {
+    pub link: String,
+    pub uplink_one_way_ms: u64,
+    pub connect_ms: Option<u64>,
+    pub received_fps: Option<f64>,
+    pub resolution: Option<String>,
+    pub freeze_percent: Option<f64>,
+    pub audio_concealed_percent: Option<f64>,
+    pub glass_to_glass_p50_ms: Option<u64>,
+    pub glass_to_glass_p95_ms: Option<u64>,
+    /// Media payload the kiosk sent, mean over the call (RTP, SRTP and UDP headers not counted).
+    pub kiosk_send_kbps: f64,
+    /// The kiosk's estimate over the last 30 % of the call.
+    pub estimate_tail_kbps: f64,
+    pub utilisation_percent: Option<f64>,
+    pub estimate_percent_of_capacity: Option<f64>,
+    /// (second of the step, new capacity kb/s, seconds until the estimate converged).
+    pub convergence: Vec<(u64, u64, Option<f64>)>,
+    /// Seconds from the end of an outage to the first pictures.
+    pub outage_recovery_s: Option<f64>,
+    pub reconnections: u64,
+    pub kiosk_cpu_percent: Option<f64>,
+    pub doctor_cpu_percent: Option<f64>,
+    pub kiosk_peak_rss_kib: Option<u64>,
+    pub doctor_peak_rss_kib: Option<u64>,
 }
 
 /// `eclinic call --stats-json` and `--json`: each second, then the whole call.
@@ -336,6 +375,27 @@ pub fn print(report: &Report, json: bool) {
             println!("the key is in the OS keyring; run `eclinic key export-recovery` and keep it offline");
         }
         Report::User(u) => println!("{}", user_line(u)),
+        Report::LinkBench(bench) => {
+            for run in &bench.runs {
+                let opt = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1}"));
+                println!(
+                    "{}: {} fps {} | freeze {} % | audio concealed {} % | glass-to-glass p95 {} ms (one-way {} ms) | estimate {:.0} kb/s = {} % of capacity | CPU kiosk {} % doctor {} % | convergence {:?} | outage recovery {} s",
+                    run.link,
+                    opt(run.received_fps),
+                    run.resolution.as_deref().unwrap_or("-"),
+                    opt(run.freeze_percent),
+                    opt(run.audio_concealed_percent),
+                    run.glass_to_glass_p95_ms.map_or("-".to_owned(), |v| v.to_string()),
+                    run.uplink_one_way_ms,
+                    run.estimate_tail_kbps,
+                    opt(run.estimate_percent_of_capacity),
+                    opt(run.kiosk_cpu_percent),
+                    opt(run.doctor_cpu_percent),
+                    run.convergence,
+                    opt(run.outage_recovery_s),
+                );
+            }
+        }
         Report::Call(call) => {
             let s = &call.summary;
             println!(

@@ -1,0 +1,266 @@
+//! `eclinic bench link`: two `eclinic call` processes (kiosk and doctor) through an emulated rural link.
+//!
+//! The link is `eclinic-linklab` in a UDP relay on loopback, not `tc netem`: this project's machines run a
+//! kernel without netem. The relay stands between the two ends the way a router would: each end's ICE host
+//! candidate is rewritten, in the descriptions relayed over stdio, to a relay port, so every packet crosses
+//! the emulated uplink (kiosk to doctor) or downlink. The signalling server is not on the media path and is
+//! left out.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use eclinic_linklab::{Link, Loss, Shape};
+use tokio::net::UdpSocket;
+
+use crate::args::LinkBenchArgs;
+use crate::commands::Failure;
+use crate::output::{LinkBenchOut, LinkRunOut, Report};
+
+fn failure(message: impl std::fmt::Display) -> Failure {
+    Failure { code: "bench", message: message.to_string() }
+}
+
+fn ms(ms: u64) -> Duration {
+    Duration::from_millis(ms)
+}
+
+fn seconds(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+/// One run's link: both directions, and the capacity the uplink has when steady (for utilisation).
+struct LinkSetup {
+    name: String,
+    uplink: Shape,
+    downlink: Shape,
+}
+
+/// A steady link per ../shared/reference/links.md: rates in kb/s, round trip split evenly, per-direction
+/// jitter, loss and queue.
+fn steady(
+    name: &str,
+    up_kbps: u64,
+    down_kbps: u64,
+    rtt_ms: u64,
+    jitter_ms: u64,
+    loss: Loss,
+    queue_ms: u64,
+) -> LinkSetup {
+    let shape = |kbps: u64| Shape {
+        capacity: vec![(Duration::ZERO, kbps * 1_000)],
+        delay: ms(rtt_ms / 2),
+        jitter: ms(jitter_ms),
+        loss,
+        queue: ms(queue_ms),
+        outages: Vec::new(),
+    };
+    LinkSetup { name: name.to_owned(), uplink: shape(up_kbps), downlink: shape(down_kbps) }
+}
+
+/// Gilbert-Elliott with about 2 % loss in bursts of about four packets.
+const EDGE_LOSS: Loss = Loss::Bursty { enter_bad: 0.005, leave_bad: 0.25 };
+
+fn setups(profile: &str) -> Result<Vec<LinkSetup>, Failure> {
+    Ok(match profile {
+        "edge" => vec![steady("edge", 150, 200, 500, 40, EDGE_LOSS, 1_000)],
+        "3g-poor" => vec![steady("3g-poor", 384, 500, 250, 20, Loss::Random(0.01), 300)],
+        "3g-ok" => vec![steady("3g-ok", 1_000, 2_000, 120, 10, Loss::Random(0.005), 300)],
+        "steps" => {
+            // RFC 8867 5.1 with C = 300 kb/s on the uplink: 1.0 C, 2.5 C at 40 s, 0.6 C at 60 s, 1.0 C at 80 s.
+            let mut setup = steady("steps", 300, 2_000, 100, 5, Loss::None, 300);
+            setup.uplink.capacity =
+                vec![(Duration::ZERO, 300_000), (seconds(40), 750_000), (seconds(60), 180_000), (seconds(80), 300_000)];
+            vec![setup]
+        }
+        "outage" => {
+            let mut setup = steady("outage", 384, 500, 250, 20, Loss::Random(0.01), 300);
+            for shape in [&mut setup.uplink, &mut setup.downlink] {
+                shape.outages.push((seconds(15), seconds(25)));
+            }
+            vec![setup]
+        }
+        "loss-sweep" => [0.0, 0.02, 0.05, 0.10, 0.20]
+            .into_iter()
+            .map(|p| steady(&format!("loss {:.0} %", p * 100.0), 500, 1_000, 100, 5, Loss::Random(p), 300))
+            .collect(),
+        other => {
+            return Err(Failure::usage(format!(
+                "--profile {other}: edge, 3g-poor, 3g-ok, steps, outage or loss-sweep"
+            )));
+        }
+    })
+}
+
+/// The relay: `as_doctor` is where the kiosk sends (the doctor's address as the kiosk sees it), `as_kiosk`
+/// where the doctor sends.
+struct Relay {
+    as_doctor: Arc<UdpSocket>,
+    as_kiosk: Arc<UdpSocket>,
+}
+
+impl Relay {
+    async fn bind() -> Result<Self, Failure> {
+        let bind = || async { UdpSocket::bind("127.0.0.1:0").await.map(Arc::new).map_err(failure) };
+        Ok(Self { as_doctor: bind().await?, as_kiosk: bind().await? })
+    }
+
+    fn address(socket: &UdpSocket) -> Result<SocketAddr, Failure> {
+        socket.local_addr().map_err(failure)
+    }
+
+    /// Carries packets from `from` through `link` to `to`, sent from `out`, until the task is aborted.
+    fn direction(
+        from: Arc<UdpSocket>,
+        out: Arc<UdpSocket>,
+        to: SocketAddr,
+        mut link: Link<Vec<u8>>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let epoch = tokio::time::Instant::now();
+            let mut buffer = vec![0u8; 2_048];
+            loop {
+                let now = epoch.elapsed();
+                while let Some(packet) = link.poll_delivery(now) {
+                    let _ = out.send_to(&packet, to).await;
+                }
+                let wake = link.poll_timeout().map_or(ms(50), |at| at.saturating_sub(now)).min(ms(50));
+                tokio::select! {
+                    received = from.recv_from(&mut buffer) => {
+                        if let Ok((len, _)) = received {
+                            link.handle_packet(epoch.elapsed(), len + 28, buffer[..len].to_vec());
+                        }
+                    }
+                    _ = tokio::time::sleep(wake) => {}
+                }
+            }
+        })
+    }
+}
+
+/// The host candidate's address in a description, and the description with it replaced by `relay`.
+fn through_relay(sdp: &str, relay: SocketAddr) -> Result<(SocketAddr, String), Failure> {
+    let mut original = None;
+    let lines: Vec<String> = sdp
+        .split("\r\n")
+        .map(|line| {
+            let fields: Vec<&str> = line.split(' ').collect();
+            if line.starts_with("a=candidate:") && fields.len() > 7 && fields[2].eq_ignore_ascii_case("udp") {
+                if let Ok(address) = format!("{}:{}", fields[4], fields[5]).parse::<SocketAddr>() {
+                    original.get_or_insert(address);
+                    let mut fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
+                    fields[4] = relay.ip().to_string();
+                    fields[5] = relay.port().to_string();
+                    return fields.join(" ");
+                }
+            }
+            line.to_owned()
+        })
+        .collect();
+    let original = original.ok_or_else(|| failure("a description without a UDP host candidate"))?;
+    Ok((original, lines.join("\r\n")))
+}
+
+fn rewrite_line(line: &str, relay: SocketAddr) -> Result<(SocketAddr, String), Failure> {
+    let mut description: serde_json::Value = serde_json::from_str(line.trim()).map_err(failure)?;
+    let sdp = description["sdp"].as_str().ok_or_else(|| failure("a description without sdp"))?;
+    let (original, sdp) = through_relay(sdp, relay)?;
+    description["sdp"] = serde_json::Value::String(sdp);
+    Ok((original, format!("{description}\n")))
+}
+
+fn call_process(role: &str, seconds: u64, stats: &Path) -> Result<Child, Failure> {
+    let me = std::env::current_exe().map_err(failure)?;
+    Command::new(me)
+        .args(["call", "--role", role, "--signal", "stdio", "--bind", "127.0.0.1:0", "--seconds"])
+        .arg(seconds.to_string())
+        .arg("--stats-json")
+        .arg(stats)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(failure)
+}
+
+fn first_line(child: &mut Child) -> Result<String, Failure> {
+    let stdout = child.stdout.as_mut().ok_or_else(|| failure("no stdout"))?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).map_err(failure)?;
+    Ok(line)
+}
+
+/// CPU seconds and peak resident memory of a running process, from /proc.
+fn usage(pid: u32) -> Option<(f64, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let hwm =
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
+    // The kernel's USER_HZ is 100 on Linux.
+    Some((ticks / 100.0, hwm))
+}
+
+async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path) -> Result<LinkRunOut, Failure> {
+    let relay = Relay::bind().await?;
+    let (kiosk_stats, doctor_stats) = (dir.join("kiosk.json"), dir.join("doctor.json"));
+    let mut kiosk = call_process("kiosk", seconds, &kiosk_stats)?;
+    let offer = first_line(&mut kiosk)?;
+    let (kiosk_address, offer) = rewrite_line(&offer, Relay::address(&relay.as_kiosk)?)?;
+    let mut doctor = call_process("doctor", seconds, &doctor_stats)?;
+    doctor.stdin.as_mut().ok_or_else(|| failure("no stdin"))?.write_all(offer.as_bytes()).map_err(failure)?;
+    let answer = first_line(&mut doctor)?;
+    let (doctor_address, answer) = rewrite_line(&answer, Relay::address(&relay.as_doctor)?)?;
+    let up = Relay::direction(
+        Arc::clone(&relay.as_doctor),
+        Arc::clone(&relay.as_kiosk),
+        doctor_address,
+        Link::new(setup.uplink.clone(), 1),
+    );
+    let down = Relay::direction(
+        Arc::clone(&relay.as_kiosk),
+        Arc::clone(&relay.as_doctor),
+        kiosk_address,
+        Link::new(setup.downlink.clone(), 2),
+    );
+    kiosk.stdin.as_mut().ok_or_else(|| failure("no stdin"))?.write_all(answer.as_bytes()).map_err(failure)?;
+
+    let started = Instant::now();
+    let mut last = [None, None];
+    let (kiosk_pid, doctor_pid) = (kiosk.id(), doctor.id());
+    while kiosk.try_wait().map_err(failure)?.is_none() || doctor.try_wait().map_err(failure)?.is_none() {
+        for (slot, pid) in last.iter_mut().zip([kiosk_pid, doctor_pid]) {
+            if let Some(sample) = usage(pid) {
+                *slot = Some((sample, started.elapsed()));
+            }
+        }
+        tokio::time::sleep(ms(250)).await;
+    }
+    up.abort();
+    down.abort();
+    let read = |path: &Path| -> Result<serde_json::Value, Failure> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| failure(format!("{}: {e} (the call failed)", path.display())))?;
+        serde_json::from_str(&text).map_err(failure)
+    };
+    Ok(crate::bench_link_figures::figures(
+        &setup.name,
+        &setup.uplink,
+        &read(&kiosk_stats)?,
+        &read(&doctor_stats)?,
+        last,
+    ))
+}
+
+pub async fn run(args: &LinkBenchArgs) -> Result<Report, Failure> {
+    let dir = tempfile::tempdir().map_err(failure)?;
+    let mut runs = Vec::new();
+    for setup in setups(&args.profile)? {
+        runs.push(run_one(setup, args.seconds, dir.path()).await?);
+    }
+    Ok(Report::LinkBench(LinkBenchOut { profile: args.profile.clone(), seconds: args.seconds, runs }))
+}
