@@ -33,6 +33,9 @@ const RATE_WINDOW: Duration = Duration::from_millis(600);
 /// How long the minimum one-way delay is remembered: a route change moves it, and so does a capacity change
 /// (a packet's own transmission time is part of its delay).
 const BASE_DELAY_WINDOW: Duration = Duration::from_secs(10);
+/// The queue is the least delay above the base within this window: a standing queue delays every packet,
+/// radio jitter (tens of ms on EDGE) only some of them, and must not read as congestion.
+const QUEUE_WINDOW: Duration = Duration::from_millis(250);
 /// Loss is judged over the packets sent in this window...
 const LOSS_WINDOW: Duration = Duration::from_secs(2);
 /// ...once it holds at least this many.
@@ -74,6 +77,8 @@ pub struct LossTolerantEstimator {
     congestion_point_bps: Option<f64>,
     /// (arrival, one-way delay in ms) minima for the base delay.
     delays: VecDeque<(Duration, f64)>,
+    /// (arrival, one-way delay in ms) minima over the queue window.
+    recent_delays: VecDeque<(Duration, f64)>,
     /// (arrival, bytes) of recent arrivals for the receive rate.
     arrivals: VecDeque<(Duration, usize)>,
     /// Recent packets' departures and fates, newest last.
@@ -85,6 +90,17 @@ pub struct LossTolerantEstimator {
     inherent_loss: f64,
     queue_ms: f64,
     decision: Decision,
+}
+
+/// Keeps `window` as a monotonic deque of minima over `span`: the front is the smallest delay in it.
+fn push_minimum(window: &mut VecDeque<(Duration, f64)>, arrival: Duration, delay: f64, span: Duration) {
+    while window.back().is_some_and(|(_, d)| *d >= delay) {
+        window.pop_back();
+    }
+    window.push_back((arrival, delay));
+    while window.front().is_some_and(|(t, _)| arrival.saturating_sub(*t) > span) {
+        window.pop_front();
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -100,6 +116,7 @@ impl LossTolerantEstimator {
             hold_until: Duration::ZERO,
             congestion_point_bps: None,
             delays: VecDeque::new(),
+            recent_delays: VecDeque::new(),
             arrivals: VecDeque::new(),
             fates: VecDeque::new(),
             learned_for: Duration::ZERO,
@@ -152,12 +169,10 @@ impl LossTolerantEstimator {
             let Some(arrival) = ack.arrival else { continue };
             self.arrivals.push_back((arrival, ack.size_bytes));
             let delay = ms(arrival) - ms(ack.departure);
-            // Keep a monotonic deque of minima: the front is the smallest delay in the window.
-            while self.delays.back().is_some_and(|(_, d)| *d >= delay) {
-                self.delays.pop_back();
-            }
-            self.delays.push_back((arrival, delay));
-            self.queue_ms = delay - self.delays.front().map_or(delay, |(_, d)| *d);
+            push_minimum(&mut self.delays, arrival, delay, BASE_DELAY_WINDOW);
+            push_minimum(&mut self.recent_delays, arrival, delay, QUEUE_WINDOW);
+            let base = self.delays.front().map_or(delay, |(_, d)| *d);
+            self.queue_ms = self.recent_delays.front().map_or(delay, |(_, d)| *d) - base;
         }
         if let Some(&(newest, _)) = self.fates.back() {
             while self.fates.front().is_some_and(|(t, _)| newest.saturating_sub(*t) > LOSS_WINDOW) {
@@ -167,9 +182,6 @@ impl LossTolerantEstimator {
         if let Some(&(newest, _)) = self.arrivals.back() {
             while self.arrivals.front().is_some_and(|(t, _)| newest.saturating_sub(*t) > RATE_WINDOW) {
                 self.arrivals.pop_front();
-            }
-            while self.delays.front().is_some_and(|(t, _)| newest.saturating_sub(*t) > BASE_DELAY_WINDOW) {
-                self.delays.pop_front();
             }
         }
     }

@@ -21,13 +21,25 @@ fn radio_loss_is_not_taken_for_congestion() {
         (Loss::Random(0.05), 0.6),
         (Loss::Random(0.10), 0.6),
         (Loss::Random(0.20), 0.5),
-        (Loss::Bursty { enter_bad: 0.01, leave_bad: 0.2, loss_in_bad: 0.8 }, 0.6),
+        (Loss::Bursty { enter_bad: 0.01, leave_bad: 0.25 }, 0.6),
     ] {
         let samples = run(&Profile::steady(300_000.0, loss));
         let used = mean_estimate(&samples, 25.0, 40.0) / 300_000.0;
         assert!(used >= at_least, "{loss:?}: estimate {:.0} % of capacity", used * 100.0);
         assert!(samples.iter().all(|s| s.estimate_bps >= FLOOR_BPS));
     }
+}
+
+#[test]
+fn radio_jitter_is_not_taken_for_congestion() {
+    // EDGE: ±40 ms of jitter on 250 ms, with its bursty 2 % loss, on a 150 kb/s link.
+    let edge = Profile {
+        propagation_ms: 250,
+        jitter_ms: 40,
+        ..Profile::steady(150_000.0, Loss::Bursty { enter_bad: 0.005, leave_bad: 0.25 })
+    };
+    let used = mean_estimate(&run(&edge), 20.0, 40.0) / 150_000.0;
+    assert!(used >= 0.7, "estimate {:.0} % of capacity under jitter", used * 100.0);
 }
 
 #[test]

@@ -163,6 +163,9 @@ pub struct LinkBenchArgs {
     /// Seconds of each call.
     #[arg(long, default_value_t = 60)]
     pub seconds: u64,
+    /// Keep each end's per-second statistics here (run-N-kiosk.json, run-N-doctor.json).
+    #[arg(long)]
+    pub stats_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

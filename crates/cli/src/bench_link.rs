@@ -205,9 +205,10 @@ fn usage(pid: u32) -> Option<(f64, u64)> {
     Some((ticks / 100.0, hwm))
 }
 
-async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path) -> Result<LinkRunOut, Failure> {
+async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path, index: usize) -> Result<LinkRunOut, Failure> {
     let relay = Relay::bind().await?;
-    let (kiosk_stats, doctor_stats) = (dir.join("kiosk.json"), dir.join("doctor.json"));
+    let (kiosk_stats, doctor_stats) =
+        (dir.join(format!("run-{index}-kiosk.json")), dir.join(format!("run-{index}-doctor.json")));
     let mut kiosk = call_process("kiosk", seconds, &kiosk_stats)?;
     let offer = first_line(&mut kiosk)?;
     let (kiosk_address, offer) = rewrite_line(&offer, Relay::address(&relay.as_kiosk)?)?;
@@ -257,10 +258,17 @@ async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path) -> Result<LinkRunOu
 }
 
 pub async fn run(args: &LinkBenchArgs) -> Result<Report, Failure> {
-    let dir = tempfile::tempdir().map_err(failure)?;
+    let scratch = tempfile::tempdir().map_err(failure)?;
+    let dir = match &args.stats_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(failure)?;
+            dir.as_path()
+        }
+        None => scratch.path(),
+    };
     let mut runs = Vec::new();
-    for setup in setups(&args.profile)? {
-        runs.push(run_one(setup, args.seconds, dir.path()).await?);
+    for (index, setup) in setups(&args.profile)?.into_iter().enumerate() {
+        runs.push(run_one(setup, args.seconds, dir, index).await?);
     }
     Ok(Report::LinkBench(LinkBenchOut { profile: args.profile.clone(), seconds: args.seconds, runs }))
 }

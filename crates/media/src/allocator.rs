@@ -18,6 +18,12 @@ const VIDEO_ON_ABOVE_BPS: u32 = 55_000;
 const STEP_UP_MARGIN: f32 = 1.2;
 /// ...and this long since the last change; moves down happen at once.
 const STEP_UP_HOLD_MS: u64 = 4_000;
+/// A step up that had to be undone this soon was a mistake (on a slow link its keyframe alone can fill the
+/// queue): the hold before the next try doubles, up to the longest hold...
+const FAILED_STEP_UP_WITHIN_MS: u64 = 10_000;
+const LONGEST_STEP_UP_HOLD_MS: u64 = 32_000;
+/// ...and returns to the shortest after this long without a change.
+const HOLD_FORGOTTEN_AFTER_MS: u64 = 30_000;
 /// The picture never gets more than this (a consult needs no more).
 const VIDEO_CEILING_BPS: u32 = 1_500_000;
 /// Loss above this turns on Opus in-band FEC.
@@ -55,6 +61,10 @@ pub struct Allocation {
     pub video: Option<VideoAllocation>,
     /// When the rung or the audio-only state last changed (for the hold before stepping up).
     pub changed_at_ms: u64,
+    /// Whether that change was a step up.
+    pub changed_up: bool,
+    /// How long the picture must hold before the next step up.
+    pub step_up_hold_ms: u64,
 }
 
 fn audio_settings(target_bps: u32, stats: &LinkStats) -> OpusSettings {
@@ -92,18 +102,36 @@ fn rung_index(rung: Rung) -> usize {
 /// The rung for a video budget: on a fresh start the highest that fits with margin; then the previous one while
 /// the budget stays in its range, down to the best fit at once when it falls below, and up one step only with
 /// margin and after the hold time.
-fn choose_rung(budget_kbps: u32, previous: Option<(Rung, u64)>, now_ms: u64) -> Rung {
+fn choose_rung(budget_kbps: u32, previous: Option<(Rung, u64, u64)>, now_ms: u64) -> Rung {
     let fits = |rung: &&Rung| budget_kbps as f32 >= rung.min_kbps as f32 * STEP_UP_MARGIN;
     let best_fit = LADDER.iter().rev().find(fits).copied().unwrap_or(LADDER[0]);
-    let Some((current, changed_at_ms)) = previous else { return best_fit };
+    let Some((current, changed_at_ms, hold_ms)) = previous else { return best_fit };
     let index = rung_index(current);
     if budget_kbps < current.min_kbps {
         return best_fit;
     }
-    let may_step_up = now_ms.saturating_sub(changed_at_ms) >= STEP_UP_HOLD_MS;
+    let may_step_up = now_ms.saturating_sub(changed_at_ms) >= hold_ms;
     match LADDER.get(index + 1) {
         Some(next) if may_step_up && budget_kbps as f32 >= next.min_kbps as f32 * STEP_UP_MARGIN => *next,
         _ => current,
+    }
+}
+
+/// The picture's size as a number: 0 for none, then the ladder index + 1.
+fn level(video: Option<VideoAllocation>) -> usize {
+    video.map_or(0, |v| rung_index(v.rung) + 1)
+}
+
+/// The hold before the next step up, given how the picture changes now.
+fn next_hold(previous: Option<&Allocation>, from: usize, to: usize, now_ms: u64) -> u64 {
+    let Some(p) = previous else { return STEP_UP_HOLD_MS };
+    let since_change = now_ms.saturating_sub(p.changed_at_ms);
+    if to < from && p.changed_up && since_change < FAILED_STEP_UP_WITHIN_MS {
+        (p.step_up_hold_ms * 2).min(LONGEST_STEP_UP_HOLD_MS)
+    } else if to == from && since_change >= HOLD_FORGOTTEN_AFTER_MS {
+        STEP_UP_HOLD_MS
+    } else {
+        p.step_up_hold_ms
     }
 }
 
@@ -114,15 +142,16 @@ pub fn allocate(target_bps: u32, stats: &LinkStats, previous: Option<&Allocation
     let video_budget = video_payload_bps(video_wire).min(VIDEO_CEILING_BPS);
     let video_was_on = previous.is_none_or(|p| p.video.is_some());
     let threshold = if video_was_on { VIDEO_OFF_BELOW_BPS } else { VIDEO_ON_ABOVE_BPS };
-    let changed_at = |video: Option<VideoAllocation>| match previous {
-        Some(p) if p.video.map(|v| v.rung) == video.map(|v| v.rung) => p.changed_at_ms,
-        _ => now_ms,
-    };
-    if video_budget < threshold {
-        return Allocation { audio, video: None, changed_at_ms: changed_at(None) };
+    let video = (video_budget >= threshold).then(|| {
+        let previous_rung = previous.and_then(|p| p.video.map(|v| (v.rung, p.changed_at_ms, p.step_up_hold_ms)));
+        VideoAllocation { rung: choose_rung(video_budget / 1_000, previous_rung, now_ms), bitrate_bps: video_budget }
+    });
+    let (from, to) = (previous.map_or(level(video), |p| level(p.video)), level(video));
+    let step_up_hold_ms = next_hold(previous, from, to, now_ms);
+    match previous {
+        Some(p) if from == to => {
+            Allocation { audio, video, changed_at_ms: p.changed_at_ms, changed_up: p.changed_up, step_up_hold_ms }
+        }
+        _ => Allocation { audio, video, changed_at_ms: now_ms, changed_up: to > from, step_up_hold_ms },
     }
-    let previous_rung = previous.and_then(|p| p.video.map(|v| (v.rung, p.changed_at_ms)));
-    let rung = choose_rung(video_budget / 1_000, previous_rung, now_ms);
-    let video = Some(VideoAllocation { rung, bitrate_bps: video_budget });
-    Allocation { audio, video, changed_at_ms: changed_at(video) }
 }

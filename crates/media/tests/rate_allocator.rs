@@ -73,6 +73,31 @@ fn steps_down_at_once_and_up_only_after_the_hold() {
 }
 
 #[test]
+fn a_step_up_undone_at_once_doubles_the_hold_before_the_next() {
+    // 150 kb/s gets 320x240; a dip to 100 drops to 240x180; the climb back is allowed after 4 s, fails at
+    // once (its keyframe filled the queue), and the next try waits 8 s, then 16 s.
+    let pictures = follow(&[
+        (0, 150),
+        (1_000, 100),
+        (5_000, 150),
+        (6_000, 100),
+        (10_000, 150),
+        (14_000, 150),
+        (14_500, 100),
+        (25_000, 150),
+        (31_000, 150),
+    ]);
+    let small = Some((240, 180));
+    let big = Some((320, 240));
+    assert_eq!(pictures[..4], [big, small, big, small], "{pictures:?}");
+    assert_eq!(pictures[4], small, "4 s after the failed step up is not enough: {pictures:?}");
+    assert_eq!(pictures[5], big, "8 s is: {pictures:?}");
+    assert_eq!(pictures[6], small);
+    assert_eq!(pictures[7], small, "then 16 s: {pictures:?}");
+    assert_eq!(pictures[8], big, "{pictures:?}");
+}
+
+#[test]
 fn audio_only_below_the_threshold_and_back_with_margin() {
     let pictures = follow(&[(0, 120), (200, 45), (400, 70), (600, 70), (5_000, 85)]);
     assert!(pictures[0].is_some());
