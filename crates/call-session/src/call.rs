@@ -199,10 +199,14 @@ impl Call {
         while shared.elapsed() < length {
             tokio::select! {
                 event = peer.events.recv() => match event.and_then(|e| incoming.handle(e)) {
-                    Some(RTCPeerConnectionState::Disconnected) => disconnected = true,
+                    Some(RTCPeerConnectionState::Disconnected) => {
+                        disconnected = true;
+                        shared.set_link_up(false);
+                    }
                     Some(RTCPeerConnectionState::Connected) if disconnected => {
                         disconnected = false;
                         reconnections += 1;
+                        shared.set_link_up(true);
                     }
                     Some(RTCPeerConnectionState::Failed | RTCPeerConnectionState::Closed) => break,
                     _ => {}

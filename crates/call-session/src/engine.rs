@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
-use rtc::interceptor::{Registry, Slot};
+use rtc::interceptor::{NackGeneratorBuilder, NackResponderBuilder, Registry, Slot};
 use rtc::media_stream::MediaStreamTrack;
 use rtc::peer_connection::configuration::interceptor_registry::{
     CongestionFeedback, configure_congestion_control, register_default_interceptors,
@@ -27,6 +27,9 @@ use crate::keyframe_tap::{self, KeyframeRequestTap};
 
 const H264_PAYLOAD_TYPE: u8 = 102;
 const OPUS_PAYLOAD_TYPE: u8 = 111;
+/// Packets the NACK generator and responder remember: about two seconds of video at the rates a rural link
+/// carries.
+const NACK_LOG_PACKETS: u16 = 128;
 /// The estimator's ceiling: far above what a consult needs, so the ladder's top rung is the limit.
 const MAX_BPS: f64 = 2_500_000.0;
 
@@ -74,6 +77,15 @@ pub(crate) fn engine() -> Result<Engine, SessionError> {
             .map_err(SessionError::webrtc("congestion control"))?;
     let registry =
         register_default_interceptors(registry, &mut media_engine).map_err(SessionError::webrtc("interceptors"))?;
+    // Retransmission only helps while the picture can still use it: after a radio outage the default logs
+    // (512 received, 1024 sent packets) made both ends re-request and resend seconds of stale video, which
+    // queued ahead of the live picture for as long again. A short memory and three tries per packet.
+    let registry = registry
+        .with(
+            Slot::NackGenerator,
+            NackGeneratorBuilder::new().with_size(NACK_LOG_PACKETS).with_max_nacks_per_packet(3).build(),
+        )
+        .with(Slot::NackResponder, NackResponderBuilder::new().with_size(NACK_LOG_PACKETS).build());
     let (tap, keyframe_requests) = KeyframeRequestTap::new();
     let registry = registry.with(Slot::from(keyframe_tap::SLOT), tap);
     Ok(Engine { media_engine, registry, estimate, keyframe_requests })

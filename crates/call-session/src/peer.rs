@@ -27,8 +27,9 @@ use crate::estimate::EstimateHandle;
 pub const CONNECT_LIMIT: Duration = Duration::from_secs(30);
 /// How long gathering may take: a TURN allocation over a slow link needs a few round trips.
 const GATHERING_LIMIT: Duration = Duration::from_secs(20);
-/// Consent freshness tuned for long-RTT, lossy links: a link silent for this long is `Disconnected`...
-const ICE_DISCONNECTED_AFTER: Duration = Duration::from_secs(5);
+/// Consent freshness tuned for long-RTT, lossy links: a link silent for this long is `Disconnected` (media
+/// pauses: anything sent into a dead path arrives late)...
+const ICE_DISCONNECTED_AFTER: Duration = Duration::from_secs(3);
 /// ...and only this long is `Failed`, so a 10 s radio outage is survived without renegotiating.
 const ICE_FAILED_AFTER: Duration = Duration::from_secs(30);
 const ICE_KEEPALIVE: Duration = Duration::from_secs(2);

@@ -25,6 +25,10 @@ use crate::SessionError;
 use crate::estimate::EstimateHandle;
 use crate::shared::Shared;
 
+/// What the encoders may spend of the estimate: the pacer sends at the estimate, and retransmissions,
+/// RTCP and the packets' own headers share it with the media; media at the full estimate queues in the
+/// pacer without bound.
+const MEDIA_SHARE_OF_ESTIMATE: f64 = 0.85;
 /// At most one keyframe per this long, however many PLIs arrive.
 const MIN_KEYFRAME_INTERVAL_MS: u64 = 1_000;
 
@@ -63,7 +67,7 @@ pub(crate) async fn control_rate(
             m.handle_link(rtt_ms, loss);
         });
         let stats = LinkStats { loss: loss as f32, rtt_ms: rtt_ms.unwrap_or(0) };
-        control.handle_tick(shared.elapsed(), target as u32, &stats);
+        control.handle_tick(shared.elapsed(), (target * MEDIA_SHARE_OF_ESTIMATE) as u32, &stats);
         if let Some(allocation) = control.poll_allocation() {
             tracing::debug!(target_bps = target, ?allocation, "media settings");
             settings.send_replace(Some(allocation));
@@ -114,16 +118,18 @@ pub(crate) async fn pump_video(
     let mut encoder: Option<H264Encoder> = None;
     let mut requests_seen = 0;
     let mut last_sent: Option<Instant> = None;
-    let mut fps = source.format().fps.max(1);
+    let source_format = source.format();
+    let mut fps = source_format.fps.max(1);
     let mut ticker = tokio::time::interval(Duration::from_secs(1) / fps);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     while !stop.load(Ordering::Relaxed) {
         ticker.tick().await;
         let video = (*settings.borrow_and_update()).and_then(|a| a.video);
-        let Some(video) = video else {
+        let Some(mut video) = video else {
             encoder = None;
             continue;
         };
+        video.rung = video.rung.fitted_to(source_format.width, source_format.height);
         match &mut encoder {
             Some(e) if e.rung() == video.rung => {
                 if e.bitrate_bps() != video.bitrate_bps {
@@ -147,6 +153,11 @@ pub(crate) async fn pump_video(
             encoder.request_keyframe();
         }
         let Some(frame) = source.next_frame()? else { return Ok(()) };
+        if !shared.link_up() {
+            // The far end will have lost its reference pictures: start again from a keyframe.
+            encoder.request_keyframe();
+            continue;
+        }
         let now_ms = shared.elapsed().as_millis() as u64;
         let Some(encoded) = encoder.encode(&frame, now_ms)? else { continue };
         let now = Instant::now();
@@ -187,6 +198,9 @@ pub(crate) async fn pump_audio(
         pcm.resize(samples_per_ms(frame_ms), 0);
         if source.read(&mut pcm)? < pcm.len() {
             return Ok(());
+        }
+        if !shared.link_up() {
+            continue;
         }
         let packet = encoder.encode(&pcm)?;
         let bytes = packet.len();

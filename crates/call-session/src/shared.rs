@@ -1,7 +1,7 @@
 //! State the call's tasks share: the call's clock origin, the meter, and the last round-trip time.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use eclinic_call::meter::CallMeter;
@@ -14,6 +14,9 @@ pub(crate) struct Shared {
     meter: Mutex<CallMeter>,
     /// Milliseconds; 0 while unknown.
     rtt_ms: AtomicU32,
+    /// False while ICE reports the path down: media written then would wait in webrtc-rs's queues and reach
+    /// the far end as seconds-old pictures after the link returns.
+    link_up: AtomicBool,
 }
 
 impl Shared {
@@ -23,6 +26,7 @@ impl Shared {
             started_after_ns: AtomicU64::new(0),
             meter: Mutex::new(CallMeter::new(Duration::ZERO)),
             rtt_ms: AtomicU32::new(0),
+            link_up: AtomicBool::new(true),
         }
     }
 
@@ -42,6 +46,14 @@ impl Shared {
         // A task that panicked while holding the meter left counters, not broken invariants: keep using it.
         let mut meter = self.meter.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut meter)
+    }
+
+    pub(crate) fn link_up(&self) -> bool {
+        self.link_up.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_link_up(&self, up: bool) {
+        self.link_up.store(up, Ordering::Relaxed);
     }
 
     pub(crate) fn rtt_ms(&self) -> Option<u32> {

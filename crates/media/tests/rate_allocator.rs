@@ -112,3 +112,17 @@ fn slow_links_use_long_audio_frames() {
     let frame_ms = |kbps: u32| allocate(kbps * 1000, &LinkStats::default(), None, 0).audio.frame_ms;
     assert_eq!((frame_ms(60), frame_ms(200), frame_ms(500)), (60, 40, 20));
 }
+
+#[test]
+fn a_rung_keeps_the_sources_shape_and_never_upscales() {
+    use eclinic_media::video::LADDER;
+    let size = |rung: eclinic_media::video::Rung| (rung.width, rung.height);
+    for (source, expect) in [
+        ((320, 240), [(160, 120), (240, 180), (320, 240), (320, 240), (320, 240), (320, 240)]),
+        ((640, 480), [(160, 120), (240, 180), (320, 240), (360, 270), (480, 360), (640, 480)]),
+        ((1280, 720), [(212, 120), (320, 180), (426, 240), (480, 270), (640, 360), (960, 540)]),
+    ] {
+        let fitted: Vec<(u32, u32)> = LADDER.iter().map(|r| size(r.fitted_to(source.0, source.1))).collect();
+        assert_eq!(fitted, expect, "{source:?}");
+    }
+}

@@ -21,3 +21,14 @@ pub const LADDER: [Rung; 6] = [
     Rung { width: 640, height: 360, fps: 20, min_kbps: 320, max_kbps: 900 },
     Rung { width: 960, height: 540, fps: 25, min_kbps: 750, max_kbps: u32::MAX },
 ];
+
+impl Rung {
+    /// This rung for a source of `width`x`height`: the rung's height (never more than the source's) at the
+    /// source's aspect ratio, both even. Pictures are only ever scaled down and never stretched, so what
+    /// is drawn into them (the latency stamp) reads back at any rung.
+    pub fn fitted_to(self, width: u32, height: u32) -> Rung {
+        let out_height = self.height.min(height).max(2) & !1;
+        let out_width = (u64::from(out_height) * u64::from(width) / u64::from(height.max(1))) as u32;
+        Rung { width: out_width.clamp(2, width.max(2)) & !1, height: out_height, ..self }
+    }
+}
