@@ -23,7 +23,7 @@ use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
 
 use crate::SessionError;
 use crate::estimate::{EstimateHandle, PublishingEstimator};
-use crate::keyframe_tap::{self, KeyframeRequestTap};
+use crate::pass_through::{KEYFRAME_TAP_SLOT, PassThrough};
 
 const H264_PAYLOAD_TYPE: u8 = 102;
 const OPUS_PAYLOAD_TYPE: u8 = 111;
@@ -86,8 +86,11 @@ pub(crate) fn engine() -> Result<Engine, SessionError> {
             NackGeneratorBuilder::new().with_size(NACK_LOG_PACKETS).with_max_nacks_per_packet(3).build(),
         )
         .with(Slot::NackResponder, NackResponderBuilder::new().with_size(NACK_LOG_PACKETS).build());
-    let (tap, keyframe_requests) = KeyframeRequestTap::new();
-    let registry = registry.with(Slot::from(keyframe_tap::SLOT), tap);
+    let (tap, keyframe_requests) = PassThrough::counting_keyframe_requests();
+    // No pacer: it releases at the estimate and never drops, so after a capacity drop or an outage it held
+    // seconds of stale media (12 s of glass-to-glass in the link lab). The encoders follow the estimate
+    // themselves; a keyframe's burst waits in the radio's own buffer instead.
+    let registry = registry.with(Slot::from(KEYFRAME_TAP_SLOT), tap).with(Slot::Pacer, PassThrough::default());
     Ok(Engine { media_engine, registry, estimate, keyframe_requests })
 }
 

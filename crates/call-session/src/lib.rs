@@ -7,7 +7,7 @@ mod call;
 mod engine;
 mod error;
 mod estimate;
-mod keyframe_tap;
+mod pass_through;
 mod peer;
 mod receive;
 mod recorder;

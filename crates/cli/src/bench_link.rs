@@ -148,14 +148,15 @@ fn through_relay(sdp: &str, relay: SocketAddr) -> Result<(SocketAddr, String), F
         .split("\r\n")
         .map(|line| {
             let fields: Vec<&str> = line.split(' ').collect();
-            if line.starts_with("a=candidate:") && fields.len() > 7 && fields[2].eq_ignore_ascii_case("udp") {
-                if let Ok(address) = format!("{}:{}", fields[4], fields[5]).parse::<SocketAddr>() {
-                    original.get_or_insert(address);
-                    let mut fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
-                    fields[4] = relay.ip().to_string();
-                    fields[5] = relay.port().to_string();
-                    return fields.join(" ");
-                }
+            let is_udp_candidate =
+                line.starts_with("a=candidate:") && fields.len() > 7 && fields[2].eq_ignore_ascii_case("udp");
+            let address = format!("{}:{}", fields.get(4).unwrap_or(&""), fields.get(5).unwrap_or(&""));
+            if let (true, Ok(address)) = (is_udp_candidate, address.parse::<SocketAddr>()) {
+                original.get_or_insert(address);
+                let mut fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
+                fields[4] = relay.ip().to_string();
+                fields[5] = relay.port().to_string();
+                return fields.join(" ");
             }
             line.to_owned()
         })
@@ -267,8 +268,14 @@ pub async fn run(args: &LinkBenchArgs) -> Result<Report, Failure> {
         None => scratch.path(),
     };
     let mut runs = Vec::new();
+    let mut failed = Vec::new();
     for (index, setup) in setups(&args.profile)?.into_iter().enumerate() {
-        runs.push(run_one(setup, args.seconds, dir, index).await?);
+        let name = setup.name.clone();
+        // A call that does not survive a link is a result, not the end of the bench.
+        match run_one(setup, args.seconds, dir, index).await {
+            Ok(run) => runs.push(run),
+            Err(e) => failed.push(format!("{name}: {}", e.message)),
+        }
     }
-    Ok(Report::LinkBench(LinkBenchOut { profile: args.profile.clone(), seconds: args.seconds, runs }))
+    Ok(Report::LinkBench(LinkBenchOut { profile: args.profile.clone(), seconds: args.seconds, runs, failed }))
 }

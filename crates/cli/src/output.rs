@@ -41,6 +41,8 @@ pub struct LinkBenchOut {
     pub profile: String,
     pub seconds: u64,
     pub runs: Vec<LinkRunOut>,
+    /// Links a call did not survive.
+    pub failed: Vec<String>,
 }
 
 /// One call through one emulated link: what the doctor saw and heard of the kiosk, and how the kiosk's
@@ -376,6 +378,9 @@ pub fn print(report: &Report, json: bool) {
         }
         Report::User(u) => println!("{}", user_line(u)),
         Report::LinkBench(bench) => {
+            for failed in &bench.failed {
+                println!("{failed}");
+            }
             for run in &bench.runs {
                 let opt = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1}"));
                 println!(

@@ -1,6 +1,7 @@
-//! Keyframe requests (PLI, FIR) from the far end, for the encoder. Inbound RTCP stops inside webrtc-rs's
-//! interceptor chain; this interceptor sits at its end, counts the requests into a shared counter the video
-//! pump reads, and passes every packet on unchanged.
+//! An interceptor that passes every packet on unchanged, optionally counting the far end's keyframe
+//! requests (PLI, FIR) for the encoder: inbound RTCP stops inside webrtc-rs's chain, so at the chain's end
+//! this is how the video pump hears of them. Without the counter it stands in for the pacer (see
+//! `engine`).
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -14,20 +15,20 @@ use rtc::sansio::Protocol;
 use rtc::shared::error::Error;
 
 /// After the jitter buffer (13,000): it only observes, and sees what the other interceptors have seen.
-pub(crate) const SLOT: usize = 14_000;
+pub(crate) const KEYFRAME_TAP_SLOT: usize = 14_000;
 
 #[derive(Default)]
-pub(crate) struct KeyframeRequestTap {
-    requests: Arc<AtomicU64>,
+pub(crate) struct PassThrough {
+    keyframe_requests: Option<Arc<AtomicU64>>,
     read_queue: VecDeque<TaggedPacket>,
     write_queue: VecDeque<TaggedPacket>,
 }
 
-impl KeyframeRequestTap {
-    /// The tap and the counter it bumps.
-    pub(crate) fn new() -> (Self, Arc<AtomicU64>) {
+impl PassThrough {
+    /// A pass-through that counts keyframe requests, and the counter.
+    pub(crate) fn counting_keyframe_requests() -> (Self, Arc<AtomicU64>) {
         let requests = Arc::new(AtomicU64::new(0));
-        (Self { requests: Arc::clone(&requests), ..Self::default() }, requests)
+        (Self { keyframe_requests: Some(Arc::clone(&requests)), ..Self::default() }, requests)
     }
 }
 
@@ -36,7 +37,7 @@ fn is_keyframe_request(packet: &dyn rtc::rtcp::Packet) -> bool {
     packet.is::<PictureLossIndication>() || packet.is::<FullIntraRequest>()
 }
 
-impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequestTap {
+impl Protocol<TaggedPacket, TaggedPacket, ()> for PassThrough {
     type Rout = TaggedPacket;
     type Wout = TaggedPacket;
     type Eout = ();
@@ -44,10 +45,10 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequestTap {
     type Time = Instant;
 
     fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Self::Error> {
-        if let Packet::Rtcp(packets) = &msg.message.packet {
+        if let (Some(counter), Packet::Rtcp(packets)) = (&self.keyframe_requests, &msg.message.packet) {
             let requests = packets.iter().filter(|p| is_keyframe_request(p.as_ref())).count() as u64;
             if requests > 0 {
-                self.requests.fetch_add(requests, Ordering::Relaxed);
+                counter.fetch_add(requests, Ordering::Relaxed);
             }
         }
         self.read_queue.push_back(msg);
@@ -68,7 +69,7 @@ impl Protocol<TaggedPacket, TaggedPacket, ()> for KeyframeRequestTap {
     }
 }
 
-impl Interceptor for KeyframeRequestTap {
+impl Interceptor for PassThrough {
     fn bind_local_stream(&mut self, _info: &StreamInfo) {}
     fn unbind_local_stream(&mut self, _info: &StreamInfo) {}
     fn bind_remote_stream(&mut self, _info: &StreamInfo) {}
