@@ -20,9 +20,19 @@ use crate::SessionError;
 use crate::recorder::{VideoRecorder, audio_recorder};
 use crate::shared::Shared;
 
-/// How long a picture with a missing packet waits for its retransmission before it is given up. A NACK and
-/// its answer take one round trip; EDGE's is up to about 600 ms.
+/// How long a picture with a missing packet waits for its retransmission before it is given up: a NACK
+/// (sent every 100 ms) and its answer take one round trip and a little; until the round trip is known, as
+/// long as EDGE's would need.
 const RETRANSMISSION_WAIT: Duration = Duration::from_millis(700);
+const RETRANSMISSION_WAIT_BEYOND_RTT: Duration = Duration::from_millis(150);
+const SHORTEST_RETRANSMISSION_WAIT: Duration = Duration::from_millis(200);
+
+fn retransmission_wait(rtt_ms: Option<u32>) -> Duration {
+    rtt_ms.map_or(RETRANSMISSION_WAIT, |rtt| {
+        (Duration::from_millis(u64::from(rtt)) + RETRANSMISSION_WAIT_BEYOND_RTT)
+            .clamp(SHORTEST_RETRANSMISSION_WAIT, RETRANSMISSION_WAIT)
+    })
+}
 /// How often a waiting picture is looked at again when no packet arrives.
 const REASSEMBLY_TICK: Duration = Duration::from_millis(50);
 /// The nominal rate written into a recording's header; the pictures are written as they arrived.
@@ -92,7 +102,10 @@ async fn receive_video(
                 Some(TrackRemoteEvent::OnEnded) | None => return Ok(()),
                 Some(_) => {}
             },
-            _ = tick.tick() => reassembler.handle_timeout(shared.elapsed()),
+            _ = tick.tick() => {
+                reassembler.set_wait(retransmission_wait(shared.rtt_ms()));
+                reassembler.handle_timeout(shared.elapsed());
+            }
         }
         while let Some(event) = reassembler.poll_event() {
             match event {

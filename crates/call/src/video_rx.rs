@@ -136,6 +136,12 @@ impl VideoReassembler {
         }
     }
 
+    /// Changes how long a picture with a missing packet is waited for (the round trip is learned as the
+    /// call goes on).
+    pub fn set_wait(&mut self, wait: Duration) {
+        self.wait = wait;
+    }
+
     pub fn counters(&self) -> ReassemblyCounters {
         self.counters
     }
