@@ -16,4 +16,4 @@ mod shared;
 
 pub use call::{Call, CallReport, Media, Side};
 pub use error::SessionError;
-pub use peer::{CONNECT_LIMIT, IceServer, NetworkSetup};
+pub use peer::{IceServer, NetworkSetup};

@@ -24,7 +24,7 @@ use crate::engine::{self, Engine};
 use crate::estimate::EstimateHandle;
 
 /// From both descriptions set to a connection over a slow link: ICE checks and the DTLS handshake.
-pub const CONNECT_LIMIT: Duration = Duration::from_secs(30);
+const CONNECT_LIMIT: Duration = Duration::from_secs(30);
 /// How long gathering may take: a TURN allocation over a slow link needs a few round trips.
 const GATHERING_LIMIT: Duration = Duration::from_secs(20);
 /// Consent freshness tuned for long-RTT, lossy links: a link silent for this long is `Disconnected` (media

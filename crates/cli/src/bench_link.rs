@@ -19,6 +19,7 @@ use tokio::net::UdpSocket;
 use crate::args::LinkBenchArgs;
 use crate::commands::Failure;
 use crate::output::{LinkBenchOut, LinkRunOut, Report};
+use crate::process_usage;
 
 fn failure(message: impl std::fmt::Display) -> Failure {
     Failure { code: "bench", message: message.to_string() }
@@ -194,16 +195,9 @@ fn first_line(child: &mut Child) -> Result<String, Failure> {
     Ok(line)
 }
 
-/// CPU seconds and peak resident memory of a running process, from /proc.
+/// CPU seconds and peak resident memory of a running process.
 fn usage(pid: u32) -> Option<(f64, u64)> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let hwm =
-        status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;
-    // The kernel's USER_HZ is 100 on Linux.
-    Some((ticks / 100.0, hwm))
+    Some((process_usage::cpu_seconds(pid)?, process_usage::status_kib(pid, "VmHWM")?))
 }
 
 async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path, index: usize) -> Result<LinkRunOut, Failure> {

@@ -17,10 +17,7 @@ fn per_second(stats: &Value, field: &str) -> Vec<f64> {
 }
 
 fn capacity_kbps_at(shape: &Shape, second: usize) -> f64 {
-    let at = Duration::from_secs(second as u64);
-    let bps =
-        shape.capacity.iter().take_while(|(from, _)| *from <= at).last().or(shape.capacity.first()).map_or(0, |c| c.1);
-    bps as f64 / 1_000.0
+    shape.capacity_at(Duration::from_secs(second as u64)) as f64 / 1_000.0
 }
 
 /// Seconds from each capacity change until the estimate's 2-second mean is within 35 % of the new capacity.

@@ -102,13 +102,7 @@ fn start_server(data: &Path, database_url: Option<&str>) -> Result<ServerProcess
 
 /// The server's resident memory in KiB.
 fn rss_kib(pid: u32) -> Result<u64, Failure> {
-    let status =
-        std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(bench_error("reading the server's memory"))?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .ok_or_else(|| failure("bench")("no VmRSS".into()))
+    crate::process_usage::status_kib(pid, "VmRSS").ok_or_else(|| failure("bench")("no VmRSS for the server".into()))
 }
 
 #[derive(Default)]

@@ -37,14 +37,13 @@ fn signal_failure(message: impl std::fmt::Display) -> Failure {
 }
 
 fn media(args: &CallArgs) -> Result<Media, Failure> {
-    let media_failure = |e: eclinic_media::MediaError| Failure { code: e.code(), message: e.to_string() };
     let video: Box<dyn VideoSource> = match args.video.as_str() {
-        "synthetic" => Box::new(SyntheticVideo::new(SYNTHETIC_FORMAT, system_clock()).map_err(media_failure)?),
-        file => Box::new(Y4mSource::open(Path::new(file), true, system_clock()).map_err(media_failure)?),
+        "synthetic" => Box::new(SyntheticVideo::new(SYNTHETIC_FORMAT, system_clock())?),
+        file => Box::new(Y4mSource::open(Path::new(file), true, system_clock())?),
     };
     let audio: Box<dyn AudioSource> = match args.audio.as_str() {
         "synthetic" => Box::new(SyntheticVoice::new()),
-        file => Box::new(WavSource::open(Path::new(file), true).map_err(media_failure)?),
+        file => Box::new(WavSource::open(Path::new(file), true)?),
     };
     Ok(Media { video, audio, record_dir: args.record_dir.clone() })
 }

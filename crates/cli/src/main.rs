@@ -10,6 +10,7 @@ mod commands;
 mod devices;
 mod input;
 mod output;
+mod process_usage;
 
 use clap::Parser;
 use std::process::ExitCode;

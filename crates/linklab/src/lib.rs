@@ -40,7 +40,8 @@ pub struct Shape {
 }
 
 impl Shape {
-    fn capacity_at(&self, now: Duration) -> u64 {
+    /// The capacity in force at `now`, bits per second.
+    pub fn capacity_at(&self, now: Duration) -> u64 {
         self.capacity.iter().take_while(|(from, _)| *from <= now).last().or(self.capacity.first()).map_or(0, |c| c.1)
     }
 
