@@ -22,7 +22,7 @@ pub struct Consent {
     pub language: RequiredText,
 }
 
-/// One consult of a patient at a kiosk.
+/// One consult of a patient at a kiosk. It cannot exist without the patient's recorded consent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Encounter {
     pub id: EncounterId,
@@ -33,7 +33,7 @@ pub struct Encounter {
     pub reason: RequiredText,
     pub started_at: Timestamp,
     pub ended_at: Option<Timestamp>,
-    pub consent: Option<Consent>,
+    pub consent: Consent,
 }
 
 impl Encounter {

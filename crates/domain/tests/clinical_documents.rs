@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 use eclinic_domain::{
-    DeviceId, Encounter, EncounterId, NoteId, OptionalText, PatientId, PmdcNumber, Prescriber, Prescription,
+    Consent, ConsentGiver, DeviceId, Encounter, EncounterId, NoteId, OptionalText, PatientId, PmdcNumber, Prescriber, Prescription,
     PrescriptionId, PrescriptionItem, RequiredText, Route, SoapNote, Timestamp, UserId, ValidationError,
 };
 
@@ -23,7 +23,12 @@ fn an_encounter_cannot_end_before_it_starts() {
         reason: text("fever for three days"),
         started_at: at(1_000),
         ended_at: None,
-        consent: None,
+        consent: Consent {
+            given_by: ConsentGiver::Guardian { name: text("Bashir Ahmed") },
+            recorded_by: UserId::new(at(0)),
+            recorded_at: at(900),
+            language: text("ur"),
+        },
     };
     assert_eq!(encounter.end(at(999)), Err(ValidationError::EndsBeforeStart { field: "encounter" }));
     assert_eq!(encounter.ended_at, None);

@@ -3,7 +3,7 @@
 
 use crate::error::StoreError;
 use eclinic_domain::{
-    Birth, Cnic, LoincCode, Observation, ObservationFlags, ObservationSource, ObservationStatus, OptionalText, Patient,
+    Birth, Cnic, Consent, ConsentGiver, Encounter, LoincCode, Observation, ObservationFlags, ObservationSource, ObservationStatus, OptionalText, Patient,
     PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp, UcumUnit, User, Username,
 };
 use serde::{Deserialize, Serialize};
@@ -191,6 +191,76 @@ impl ObservationRow {
             status: ObservationStatus::from_code(&self.status).map_err(bad(what))?,
             flags: ObservationFlags::from_bits(u32::try_from(self.flags).map_err(|_| StoreError::BadRecord { what })?),
             source,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
+pub(crate) struct EncounterRow {
+    pub id: String,
+    pub patient_id: String,
+    pub kiosk: String,
+    pub health_worker: String,
+    pub doctor: Option<String>,
+    pub reason: String,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    /// `patient` or `guardian` (then `consent_guardian` names them).
+    pub consent_by: String,
+    pub consent_guardian: Option<String>,
+    pub consent_recorder: String,
+    pub consent_at: i64,
+    pub consent_language: String,
+}
+
+impl From<&Encounter> for EncounterRow {
+    fn from(e: &Encounter) -> Self {
+        let (consent_by, consent_guardian) = match &e.consent.given_by {
+            ConsentGiver::Patient => ("patient", None),
+            ConsentGiver::Guardian { name } => ("guardian", Some(name.to_string())),
+        };
+        Self {
+            id: e.id.to_string(),
+            patient_id: e.patient.to_string(),
+            kiosk: e.kiosk.to_string(),
+            health_worker: e.health_worker.to_string(),
+            doctor: e.doctor.map(|d| d.to_string()),
+            reason: e.reason.to_string(),
+            started_at: e.started_at.unix_ms(),
+            ended_at: e.ended_at.map(Timestamp::unix_ms),
+            consent_by: consent_by.to_owned(),
+            consent_guardian,
+            consent_recorder: e.consent.recorded_by.to_string(),
+            consent_at: e.consent.recorded_at.unix_ms(),
+            consent_language: e.consent.language.to_string(),
+        }
+    }
+}
+
+impl EncounterRow {
+    pub fn into_encounter(self) -> Result<Encounter, StoreError> {
+        let what = "encounter";
+        let text = |field, t: &str, max| RequiredText::parse(field, t, max).map_err(bad(what));
+        let given_by = match (self.consent_by.as_str(), self.consent_guardian.as_deref()) {
+            ("patient", None) => ConsentGiver::Patient,
+            ("guardian", Some(name)) => ConsentGiver::Guardian { name: text("guardian", name, Patient::NAME_MAX)? },
+            _ => return Err(StoreError::BadRecord { what }),
+        };
+        Ok(Encounter {
+            id: parse_id(&self.id, what)?,
+            patient: parse_id(&self.patient_id, what)?,
+            kiosk: parse_id(&self.kiosk, what)?,
+            health_worker: parse_id(&self.health_worker, what)?,
+            doctor: self.doctor.as_deref().map(|d| parse_id(d, what)).transpose()?,
+            reason: text("reason", &self.reason, Encounter::REASON_MAX)?,
+            started_at: Timestamp::from_unix_ms(self.started_at),
+            ended_at: self.ended_at.map(Timestamp::from_unix_ms),
+            consent: Consent {
+                given_by,
+                recorded_by: parse_id(&self.consent_recorder, what)?,
+                recorded_at: Timestamp::from_unix_ms(self.consent_at),
+                language: text("language", &self.consent_language, 35)?,
+            },
         })
     }
 }
