@@ -4,14 +4,13 @@ use crate::args::{
     AuditCommand, BackupCommand, Cli, Command, KeyCommand, PatientCommand, RoleArg, SexArg, UserCommand, VitalsCommand,
 };
 use crate::input::secret;
-use crate::output::{ObservationOut, PatientOut, Report, UserOut};
-use eclinic_domain::{
-    Birth, Cnic, Observation, ObservationFlags, ObservationId, ObservationSource, ObservationStatus, OptionalText,
-    Patient, PatientId, PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp, UcumUnit, User,
-    Username, ValidationError, VitalKind,
-};
+use crate::output::{Report, UserOut};
+use eclinic_app::forms::{PatientForm, VitalEntry};
+pub use eclinic_app::now;
+use eclinic_app::views::{ObservationView, PatientView};
+use eclinic_domain::{PatientId, PmdcNumber, RequiredText, Role, Sex, User, Username, ValidationError};
 use eclinic_store::{
-    AuditReport, BackupKey, DbKey, KeyStore, NewPatient, NewUser, OsKeyring, PatientQuery, Session, Store, StoreError,
+    AuditReport, BackupKey, DbKey, KeyStore, NewUser, OsKeyring, PatientQuery, Session, Store, StoreError,
 };
 use std::path::Path;
 use std::sync::Arc;
@@ -35,17 +34,16 @@ impl From<StoreError> for Failure {
     }
 }
 
+impl From<eclinic_app::AppError> for Failure {
+    fn from(e: eclinic_app::AppError) -> Self {
+        Self { code: e.code(), message: e.to_string() }
+    }
+}
+
 impl From<ValidationError> for Failure {
     fn from(e: ValidationError) -> Self {
         StoreError::from(e).into()
     }
-}
-
-pub fn now() -> Timestamp {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    Timestamp::from_unix_ms(ms)
 }
 
 fn keys() -> Arc<dyn KeyStore> {
@@ -166,56 +164,40 @@ async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Re
             Report::Users { users: store.list_users(session).await?.iter().map(UserOut::from).collect() }
         }
         Command::Patient(PatientCommand::Add { name, sex, dob, age, cnic, phone, village, address }) => {
-            let today = now().date();
-            let birth = match (dob, age) {
-                (Some(d), _) => Birth::date(
-                    time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-                        .map_err(|_| ValidationError::Date { field: "date of birth" })?,
-                    today,
-                )?,
-                (None, Some(years)) => Birth::stated_age(*years, today)?,
-                (None, None) => return Err(Failure::usage("give --dob or --age".into())),
+            if dob.is_none() && age.is_none() {
+                return Err(Failure::usage("give --dob or --age".into()));
+            }
+            let form = PatientForm {
+                name: name.clone(),
+                sex: sex_of(*sex).code().to_owned(),
+                date_of_birth: dob.clone(),
+                age: if dob.is_some() { None } else { *age },
+                cnic: cnic.clone(),
+                phone: phone.clone(),
+                village: village.clone(),
+                address: address.clone(),
             };
-            let new = NewPatient {
-                name: RequiredText::parse("name", name, Patient::NAME_MAX)?,
-                sex: sex_of(*sex),
-                birth,
-                phone: phone.as_deref().map(PhoneNumber::parse).transpose()?,
-                village: OptionalText::parse("village", village.as_deref(), Patient::PLACE_MAX)?,
-                address: OptionalText::parse("address", address.as_deref(), Patient::PLACE_MAX)?,
-                cnic: cnic.as_deref().map(Cnic::parse).transpose()?,
-            };
-            Report::Patient(PatientOut::from(&store.add_patient(session, new, now()).await?))
+            let new = form.validate(now().date())?;
+            Report::Patient(PatientView::from(&store.add_patient(session, new, now()).await?))
         }
         Command::Patient(PatientCommand::List { query, limit }) => {
             let query = PatientQuery::parse(query.as_deref().unwrap_or(""));
             let found = store.search_patients(session, &query, *limit, now()).await?;
-            Report::Patients { patients: found.iter().map(PatientOut::from).collect() }
+            Report::Patients { patients: found.iter().map(PatientView::from).collect() }
         }
         Command::Patient(PatientCommand::Show { id }) => {
             let id: PatientId = parse_id(id, "the patient id")?;
-            Report::Patient(PatientOut::from(&store.patient(session, id, now()).await?))
+            Report::Patient(PatientView::from(&store.patient(session, id, now()).await?))
         }
         Command::Vitals(VitalsCommand::Add { patient, kind, value, unit }) => {
-            let kind = VitalKind::from_name(kind)?;
             let at = now();
-            let observation = Observation {
-                id: ObservationId::new(at),
-                patient: parse_id(patient, "the patient id")?,
-                encounter: None,
-                code: kind.loinc(),
-                unit: unit.as_deref().map_or(Ok(kind.default_unit()), UcumUnit::parse)?,
-                value: Quantity::parse(value)?,
-                effective_at: at,
-                status: ObservationStatus::Final,
-                flags: ObservationFlags::default(),
-                source: ObservationSource::Manual { entered_by: session.user() },
-            };
-            Report::Observation(ObservationOut::from(&store.add_observation(session, observation, at).await?))
+            let entry = VitalEntry { kind: kind.clone(), value: value.clone(), unit: unit.clone() };
+            let observation = entry.observation(parse_id(patient, "the patient id")?, None, session.user(), at)?;
+            Report::Observation(ObservationView::from(&store.add_observation(session, observation, at).await?))
         }
         Command::Vitals(VitalsCommand::List { patient }) => {
             let observations = store.observations_for(session, parse_id(patient, "the patient id")?, now()).await?;
-            Report::Observations { observations: observations.iter().map(ObservationOut::from).collect() }
+            Report::Observations { observations: observations.iter().map(ObservationView::from).collect() }
         }
         Command::Audit(AuditCommand::Verify) => match store.verify_audit(session).await? {
             AuditReport::Intact { entries } => Report::AuditIntact { entries },

@@ -15,7 +15,8 @@ use eclinic_peripherals::{OximeterReading, Peripheral, PeripheralError, Reading}
 
 use crate::args::DevicesCommand;
 use crate::commands::{Failure, now};
-use crate::output::{BleDeviceOut, DecodedOut, ObservationOut, OximeterReadingOut, Report, StoredSampleOut};
+use crate::output::{BleDeviceOut, DecodedOut, OximeterReadingOut, Report, StoredSampleOut};
+use eclinic_app::views::ObservationView;
 
 impl From<&Advertised> for BleDeviceOut {
     fn from(d: &Advertised) -> Self {
@@ -138,7 +139,7 @@ fn recorded(measurement: &Measurement) -> Result<DecodedOut, Failure> {
         from_measurement(measurement, &context).into_iter().partition(Result::is_ok);
     Ok(DecodedOut {
         decoded: format!("{measurement:?}"),
-        observations: observations.iter().flatten().map(ObservationOut::from).collect(),
+        observations: observations.iter().flatten().map(ObservationView::from).collect(),
         not_recorded: not_recorded.into_iter().filter_map(Result::err).map(|reason| reason.to_string()).collect(),
     })
 }

@@ -2,7 +2,8 @@
 //! boundary types derive `Serialize`; domain types stay plain.
 
 use crate::commands::Failure;
-use eclinic_domain::{Birth, Observation, Patient, User};
+use eclinic_app::views::{ObservationView, PatientView};
+use eclinic_domain::User;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -11,10 +12,10 @@ pub enum Report {
     Initialised { data_dir: String, device_id: String, admin: String },
     User(UserOut),
     Users { users: Vec<UserOut> },
-    Patient(PatientOut),
-    Patients { patients: Vec<PatientOut> },
-    Observation(ObservationOut),
-    Observations { observations: Vec<ObservationOut> },
+    Patient(PatientView),
+    Patients { patients: Vec<PatientView> },
+    Observation(ObservationView),
+    Observations { observations: Vec<ObservationView> },
     AuditIntact { entries: u64 },
     AuditBroken { first_broken_seq: i64, reason: String },
     BackupCreated { file: String, new_key: Option<String> },
@@ -190,7 +191,7 @@ pub struct BleDeviceOut {
 #[derive(Debug, Serialize)]
 pub struct DecodedOut {
     pub decoded: String,
-    pub observations: Vec<ObservationOut>,
+    pub observations: Vec<ObservationView>,
     pub not_recorded: Vec<String>,
 }
 
@@ -283,79 +284,16 @@ impl From<&User> for UserOut {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct PatientOut {
-    pub id: String,
-    pub name: String,
-    pub sex: &'static str,
-    pub date_of_birth: Option<String>,
-    pub stated_age: Option<u8>,
-    pub cnic: Option<String>,
-    pub phone: Option<String>,
-    pub village: Option<String>,
-    pub address: Option<String>,
-}
-
-impl From<&Patient> for PatientOut {
-    fn from(p: &Patient) -> Self {
-        let (date_of_birth, stated_age) = match p.birth {
-            Birth::Date(d) => (Some(d.to_string()), None),
-            Birth::StatedAge { years, .. } => (None, Some(years)),
-        };
-        Self {
-            id: p.id.to_string(),
-            name: p.name.to_string(),
-            sex: p.sex.code(),
-            date_of_birth,
-            stated_age,
-            cnic: p.cnic.map(|c| c.to_string()),
-            phone: p.phone.as_ref().map(|ph| ph.as_str().to_owned()),
-            village: p.village.as_deref().map(str::to_owned),
-            address: p.address.as_deref().map(str::to_owned),
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct ObservationOut {
-    pub id: String,
-    pub patient: String,
-    pub loinc: String,
-    pub kind: Option<&'static str>,
-    /// A string so that JSON keeps the written precision.
-    pub value: String,
-    pub unit: &'static str,
-    pub effective_at_ms: i64,
-    pub status: &'static str,
-    pub flags: Vec<&'static str>,
-}
-
-impl From<&Observation> for ObservationOut {
-    fn from(o: &Observation) -> Self {
-        Self {
-            id: o.id.to_string(),
-            patient: o.patient.to_string(),
-            loinc: o.code.as_str().to_owned(),
-            kind: eclinic_domain::VitalKind::from_loinc(&o.code).map(|k| k.name()),
-            value: o.value.to_string(),
-            unit: o.unit.as_str(),
-            effective_at_ms: o.effective_at.unix_ms(),
-            status: o.status.code(),
-            flags: o.flags.iter().map(|f| f.code()).collect(),
-        }
-    }
-}
-
-fn patient_line(p: &PatientOut) -> String {
+fn patient_line(p: &PatientView) -> String {
     let born = p.date_of_birth.clone().or_else(|| p.stated_age.map(|a| format!("age {a}"))).unwrap_or_default();
     let cnic = p.cnic.as_deref().unwrap_or("-");
     let village = p.village.as_deref().unwrap_or("-");
     format!("{}  {}  {}  {}  CNIC {}  {}", p.id, p.name, p.sex, born, cnic, village)
 }
 
-fn observation_line(o: &ObservationOut) -> String {
+fn observation_line(o: &ObservationView) -> String {
     let flags = if o.flags.is_empty() { String::new() } else { format!("  [{}]", o.flags.join(", ")) };
-    format!("{}  {}  {} {}  ({}){}", o.id, o.kind.unwrap_or(&o.loinc), o.value, o.unit, o.status, flags)
+    format!("{}  {}  {} {}  ({}){}", o.id, o.kind.as_deref().unwrap_or(&o.loinc), o.value, o.unit, o.status, flags)
 }
 
 fn user_line(u: &UserOut) -> String {

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 use eclinic_domain::{
-    Consent, ConsentGiver, DeviceId, Encounter, EncounterId, NoteId, OptionalText, PatientId, PmdcNumber, Prescriber, Prescription,
-    PrescriptionId, PrescriptionItem, RequiredText, Route, SoapNote, Timestamp, UserId, ValidationError,
+    Consent, ConsentGiver, DeviceId, Encounter, EncounterId, NoteId, OptionalText, PatientId, PmdcNumber, Prescriber,
+    Prescription, PrescriptionId, PrescriptionItem, RequiredText, Route, SoapNote, Timestamp, UserId, ValidationError,
 };
 
 fn at(ms: i64) -> Timestamp {

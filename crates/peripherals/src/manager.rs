@@ -19,6 +19,12 @@ use crate::{Peripheral, PeripheralError, Reading};
 /// The address that pairs a simulated device of a kind instead of a real one.
 pub const SIMULATED: &str = "simulated";
 
+/// Whether `address` names a simulated device: [`SIMULATED`], or `simulated:NAME` when a kiosk has several
+/// (a device list keys devices by address).
+pub fn is_simulated(address: &str) -> bool {
+    address.strip_prefix(SIMULATED).is_some_and(|rest| rest.is_empty() || rest.starts_with(':'))
+}
+
 /// How long after a failed open or a disconnect the manager tries again.
 pub const RETRY_MS: i64 = 3_000;
 
@@ -42,7 +48,7 @@ impl DeviceKind {
 }
 
 /// A device the kiosk remembers: what it is and where it is attached (a serial port path, a BLE address, or
-/// [`SIMULATED`]).
+/// a simulated address, see [`is_simulated`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PairedDevice {
     pub kind: DeviceKind,
@@ -181,7 +187,7 @@ fn parse_pairings(path: &Path, text: &str) -> Result<Vec<PairedDevice>, Peripher
 }
 
 fn open(device: &PairedDevice) -> Result<Box<dyn Peripheral>, PeripheralError> {
-    let simulated = device.address == SIMULATED;
+    let simulated = is_simulated(&device.address);
     Ok(match device.kind {
         DeviceKind::Serial(protocol) if simulated => Box::new(SimulatedOximeter::new(protocol)),
         DeviceKind::Serial(protocol) => Box::new(SerialOximeter::open(&device.address, protocol)?),

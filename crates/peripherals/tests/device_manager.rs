@@ -74,6 +74,23 @@ fn readings_from_several_devices_arrive_in_one_stream() {
 }
 
 #[test]
+fn several_simulated_devices_are_told_apart_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut manager = DeviceManager::load(&dir.path().join("devices.tsv")).unwrap();
+    let cases = [("simulated:cuff", BleKind::BloodPressure), ("simulated:finger", BleKind::PulseOximeter)];
+    for (address, kind) in cases {
+        manager.pair(PairedDevice { kind: DeviceKind::Ble(kind), address: address.into() }).unwrap();
+    }
+    let events = poll_for(&mut manager, Duration::from_millis(2500), 0);
+    for (address, _) in cases {
+        let readings = events.iter().filter(|e| matches!(e, DeviceEvent::Reading { address: a, .. } if a == address));
+        assert!(readings.count() >= 1, "{address}: {events:?}");
+    }
+    let not_simulated = ["simulatedX", "sim", "/dev/ttyUSB0"];
+    assert!(not_simulated.iter().all(|a| !eclinic_peripherals::manager::is_simulated(a)));
+}
+
+#[test]
 fn an_unplugged_oximeter_is_reported_and_picked_up_again_when_plugged_back() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("usb-Contec_CMS50D+-if00-port0");

@@ -3,8 +3,9 @@
 
 use crate::error::StoreError;
 use eclinic_domain::{
-    Birth, Cnic, Consent, ConsentGiver, Encounter, LoincCode, Observation, ObservationFlags, ObservationSource, ObservationStatus, OptionalText, Patient,
-    PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp, UcumUnit, User, Username,
+    Birth, Cnic, Consent, ConsentGiver, Encounter, LoincCode, Observation, ObservationFlags, ObservationSource,
+    ObservationStatus, OptionalText, Patient, PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp,
+    UcumUnit, User, Username,
 };
 use serde::{Deserialize, Serialize};
 use time::Date;

@@ -10,7 +10,12 @@ fn text(s: &str) -> RequiredText {
 }
 
 fn visit(patient: PatientId, given_by: ConsentGiver) -> NewEncounter {
-    NewEncounter { patient, reason: text("fever for three days"), consent_given_by: given_by, consent_language: text("ur") }
+    NewEncounter {
+        patient,
+        reason: text("fever for three days"),
+        consent_given_by: given_by,
+        consent_language: text("ur"),
+    }
 }
 
 #[tokio::test]
@@ -48,13 +53,11 @@ async fn only_a_health_worker_starts_a_consult_and_only_for_a_known_patient() {
     let doctor = f.store.sign_in("doc", "doctor password 1", at(3)).await.unwrap();
     let nurse = f.store.sign_in("nurse", "4821", at(3)).await.unwrap();
     let p = f.store.add_patient(&nurse, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(4)).await.unwrap();
-    let cases = [
-        (&doctor, p.id, "forbidden"),
-        (&f.admin, p.id, "forbidden"),
-        (&nurse, PatientId::new(at(5)), "not_found"),
-    ];
+    let cases =
+        [(&doctor, p.id, "forbidden"), (&f.admin, p.id, "forbidden"), (&nurse, PatientId::new(at(5)), "not_found")];
     for (session, patient, code) in cases {
-        let err: StoreError = f.store.start_encounter(session, visit(patient, ConsentGiver::Patient), at(6)).await.unwrap_err();
+        let err: StoreError =
+            f.store.start_encounter(session, visit(patient, ConsentGiver::Patient), at(6)).await.unwrap_err();
         assert_eq!(err.code(), code);
     }
     assert!(f.store.encounters_for(&nurse, p.id, at(7)).await.unwrap().is_empty(), "nothing half-written");

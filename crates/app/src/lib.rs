@@ -1,0 +1,211 @@
+//! The desktop app's API, without Tauri: what the kiosk's and the doctor's screens can do, over the encrypted
+//! store, the devices and (to come) the server and the call. `src-tauri` makes one call here per command;
+//! the tests drive the same API.
+//!
+//! A `Clinic` is one installation's data directory: its store, who is signed in, the open visit and its
+//! device feed. Every operation on records goes through the store with the signed-in session, so the
+//! store's role checks apply whatever the UI shows.
+
+mod devices;
+pub mod duplicates;
+mod error;
+pub mod forms;
+pub mod views;
+
+pub use devices::DeviceUpdate;
+pub use error::{ApiError, AppError};
+
+use devices::DeviceWatch;
+use eclinic_domain::{Encounter, Timestamp};
+use eclinic_peripherals::manager::DeviceManager;
+use eclinic_store::{KeyStore, PatientQuery, Session, Store};
+use forms::{PatientForm, VisitForm, VitalEntry};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::RwLock;
+use views::{ObservationView, PatientView, Registration, UserView, VisitView};
+
+/// The wall clock, in the store's terms. Only this crate's IO layer reads it; the domain never does.
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Timestamp::from_unix_ms(ms)
+}
+
+/// How many patients one search shows.
+const SEARCH_LIMIT: u32 = 50;
+
+/// The file in the data directory that lists paired devices.
+pub const DEVICES_FILE: &str = "devices.tsv";
+
+#[derive(Debug)]
+pub struct Clinic {
+    data_dir: PathBuf,
+    /// `None` once closed. Operations hold the read side; closing takes the write side.
+    store: RwLock<Option<Store>>,
+    session: Mutex<Option<Session>>,
+    visit: Mutex<Option<Encounter>>,
+    devices: Mutex<Option<DeviceWatch>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The guarded values are replaced whole, never left half-changed, so a poisoned lock is still consistent.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Clinic {
+    /// Opens the store in `data_dir`, its key from `keys`.
+    pub async fn open(data_dir: &Path, keys: Arc<dyn KeyStore>) -> Result<Self, AppError> {
+        let store = Store::open(data_dir, keys).await?;
+        Ok(Self {
+            data_dir: data_dir.to_owned(),
+            store: RwLock::new(Some(store)),
+            session: Mutex::new(None),
+            visit: Mutex::new(None),
+            devices: Mutex::new(None),
+        })
+    }
+
+    /// Signs out, stops the devices and closes the store. Every later call fails with `closed`.
+    pub async fn close(&self) -> Result<(), AppError> {
+        self.sign_out();
+        match self.store.write().await.take() {
+            Some(store) => Ok(store.close().await?),
+            None => Ok(()),
+        }
+    }
+
+    fn session(&self) -> Result<Session, AppError> {
+        lock(&self.session).clone().ok_or(AppError::SignedOut)
+    }
+
+    fn open_visit(&self) -> Result<Encounter, AppError> {
+        lock(&self.visit).clone().ok_or(AppError::NoVisit)
+    }
+
+    /// Runs `work` on the open store with the signed-in session.
+    async fn with_store<T>(
+        &self,
+        work: impl AsyncFnOnce(&Store, &Session) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let session = self.session()?;
+        let guard = self.store.read().await;
+        let store = guard.as_ref().ok_or(AppError::Closed)?;
+        work(store, &session).await
+    }
+
+    pub async fn sign_in(&self, username: &str, secret: &str) -> Result<UserView, AppError> {
+        let guard = self.store.read().await;
+        let store = guard.as_ref().ok_or(AppError::Closed)?;
+        let session = store.sign_in(username.trim(), secret, now()).await?;
+        let user = UserView::new(session.username().as_str(), session.role());
+        *lock(&self.session) = Some(session);
+        Ok(user)
+    }
+
+    /// Ends the session and any open visit; the device feed stops.
+    pub fn sign_out(&self) {
+        self.end_visit();
+        *lock(&self.session) = None;
+    }
+
+    /// Patients whose name, CNIC or phone matches `text`.
+    pub async fn search_patients(&self, text: &str) -> Result<Vec<PatientView>, AppError> {
+        let query = PatientQuery::parse(text);
+        let found = self
+            .with_store(async |store, session| Ok(store.search_patients(session, &query, SEARCH_LIMIT, now()).await?))
+            .await?;
+        Ok(found.iter().map(PatientView::from).collect())
+    }
+
+    /// Registers a patient, unless someone already in the store is likely the same person and
+    /// `register_anyway` is false: then those patients are returned and nothing is written.
+    pub async fn register_patient(&self, form: &PatientForm, register_anyway: bool) -> Result<Registration, AppError> {
+        let at = now();
+        let new = form.validate(at.date())?;
+        self.with_store(async |store, session| {
+            if !register_anyway {
+                let mut candidates = Vec::new();
+                for query in duplicates::candidate_queries(&new) {
+                    for p in store.search_patients(session, &query, SEARCH_LIMIT, at).await? {
+                        if duplicates::likely_same_person(&new, &p, at.date()) && !candidates.contains(&p) {
+                            candidates.push(p);
+                        }
+                    }
+                }
+                if !candidates.is_empty() {
+                    return Ok(Registration::PossibleDuplicates {
+                        candidates: candidates.iter().map(PatientView::from).collect(),
+                    });
+                }
+            }
+            let patient = store.add_patient(session, new, at).await?;
+            Ok(Registration::Registered { patient: PatientView::from(&patient) })
+        })
+        .await
+    }
+
+    /// Starts a visit with the patient's consent; it stays open (for vitals and the consult) until
+    /// [`Clinic::end_visit`]. A visit already open is ended first.
+    pub async fn start_visit(&self, form: &VisitForm) -> Result<VisitView, AppError> {
+        let new = form.validate()?;
+        let encounter =
+            self.with_store(async |store, session| Ok(store.start_encounter(session, new, now()).await?)).await?;
+        self.end_visit();
+        let view = VisitView::from(&encounter);
+        *lock(&self.visit) = Some(encounter);
+        Ok(view)
+    }
+
+    pub fn end_visit(&self) {
+        *lock(&self.devices) = None;
+        *lock(&self.visit) = None;
+    }
+
+    /// Records a vital typed by hand for the open visit; impossible values are kept, flagged `implausible`.
+    pub async fn record_vital(&self, entry: &VitalEntry) -> Result<ObservationView, AppError> {
+        let visit = self.open_visit()?;
+        let at = now();
+        self.with_store(async |store, session| {
+            let observation = entry.observation(visit.patient, Some(visit.id), session.user(), at)?;
+            Ok(ObservationView::from(&store.add_observation(session, observation, at).await?))
+        })
+        .await
+    }
+
+    /// The open visit's patient's vitals, oldest first.
+    pub async fn patient_vitals(&self, patient_id: &str) -> Result<Vec<ObservationView>, AppError> {
+        let patient = forms::parse_id(patient_id, "the patient id")?;
+        let found =
+            self.with_store(async |store, session| Ok(store.observations_for(session, patient, now()).await?)).await?;
+        Ok(found.iter().map(ObservationView::from).collect())
+    }
+
+    /// Starts reading the paired devices for the open visit; each update goes to `sink` (from another
+    /// thread). Replaces an earlier feed.
+    pub fn watch_devices(&self, sink: impl Fn(DeviceUpdate) + Send + 'static) -> Result<(), AppError> {
+        let visit = self.open_visit()?;
+        self.session()?;
+        let manager = DeviceManager::load(&self.data_dir.join(DEVICES_FILE))?;
+        *lock(&self.devices) = None;
+        *lock(&self.devices) = Some(DeviceWatch::start(manager, visit.patient, visit.id, now, sink));
+        Ok(())
+    }
+
+    /// Saves the latest device value of each vital to the open visit.
+    pub async fn save_device_vitals(&self) -> Result<Vec<ObservationView>, AppError> {
+        let latest = lock(&self.devices).as_ref().map(DeviceWatch::take_latest).unwrap_or_default();
+        if latest.is_empty() {
+            return Err(AppError::NoDeviceReading);
+        }
+        self.with_store(async |store, session| {
+            let mut saved = Vec::new();
+            for observation in latest {
+                saved.push(ObservationView::from(&store.add_observation(session, observation, now()).await?));
+            }
+            Ok(saved)
+        })
+        .await
+    }
+}

@@ -1,0 +1,125 @@
+//! What the UI (and `eclinic --json`) is shown: flat, serialisable pictures of domain values.
+
+use eclinic_domain::{Birth, ConsentGiver, Encounter, Observation, ObservationSource, Patient, Role, VitalKind};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct UserView {
+    pub username: String,
+    /// `health-worker`, `doctor` or `admin`.
+    pub role: String,
+}
+
+impl UserView {
+    pub fn new(username: &str, role: Role) -> Self {
+        Self { username: username.to_owned(), role: role.code().to_owned() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct PatientView {
+    pub id: String,
+    pub name: String,
+    pub sex: String,
+    pub date_of_birth: Option<String>,
+    pub stated_age: Option<u8>,
+    pub cnic: Option<String>,
+    pub phone: Option<String>,
+    pub village: Option<String>,
+    pub address: Option<String>,
+}
+
+impl From<&Patient> for PatientView {
+    fn from(p: &Patient) -> Self {
+        let (date_of_birth, stated_age) = match p.birth {
+            Birth::Date(d) => (Some(d.to_string()), None),
+            Birth::StatedAge { years, .. } => (None, Some(years)),
+        };
+        Self {
+            id: p.id.to_string(),
+            name: p.name.to_string(),
+            sex: p.sex.code().to_owned(),
+            date_of_birth,
+            stated_age,
+            cnic: p.cnic.map(|c| c.to_string()),
+            phone: p.phone.as_ref().map(|ph| ph.as_str().to_owned()),
+            village: p.village.as_deref().map(str::to_owned),
+            address: p.address.as_deref().map(str::to_owned),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct ObservationView {
+    pub id: String,
+    pub patient: String,
+    pub encounter: Option<String>,
+    pub loinc: String,
+    /// The vital's name when the code is one e-clinic knows.
+    pub kind: Option<String>,
+    /// Text, so that the written precision is kept (37.0 is not 37).
+    pub value: String,
+    pub unit: String,
+    pub effective_at_ms: i64,
+    pub status: String,
+    /// Device conditions and plausibility (`implausible`, `probe-off`, …).
+    pub flags: Vec<String>,
+    /// The device model, or `None` when typed by hand.
+    pub device: Option<String>,
+}
+
+impl From<&Observation> for ObservationView {
+    fn from(o: &Observation) -> Self {
+        Self {
+            id: o.id.to_string(),
+            patient: o.patient.to_string(),
+            encounter: o.encounter.map(|e| e.to_string()),
+            loinc: o.code.as_str().to_owned(),
+            kind: VitalKind::from_loinc(&o.code).map(|k| k.name().to_owned()),
+            value: o.value.to_string(),
+            unit: o.unit.as_str().to_owned(),
+            effective_at_ms: o.effective_at.unix_ms(),
+            status: o.status.code().to_owned(),
+            flags: o.flags.iter().map(|f| f.code().to_owned()).collect(),
+            device: match &o.source {
+                ObservationSource::Device { model, .. } => Some(model.to_string()),
+                ObservationSource::Manual { .. } => None,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct VisitView {
+    pub id: String,
+    pub patient: String,
+    pub reason: String,
+    pub started_at_ms: i64,
+    /// `patient`, or the guardian's name.
+    pub consent_by: String,
+    pub consent_language: String,
+}
+
+impl From<&Encounter> for VisitView {
+    fn from(e: &Encounter) -> Self {
+        Self {
+            id: e.id.to_string(),
+            patient: e.patient.to_string(),
+            reason: e.reason.to_string(),
+            started_at_ms: e.started_at.unix_ms(),
+            consent_by: match &e.consent.given_by {
+                ConsentGiver::Patient => "patient".to_owned(),
+                ConsentGiver::Guardian { name } => name.to_string(),
+            },
+            consent_language: e.consent.language.to_string(),
+        }
+    }
+}
+
+/// The outcome of a registration: the new patient, or the patients it may be the same person as.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Registration {
+    Registered { patient: PatientView },
+    PossibleDuplicates { candidates: Vec<PatientView> },
+}
