@@ -1,6 +1,19 @@
 fn main() {
-    // The app manifest lists the app's own commands so that capability files can grant them per window;
-    // there are none yet.
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[])))
+    // The app manifest lists the app's own commands, so that each window's capability file grants only the
+    // commands its face needs (src-tauri/capabilities).
+    let commands = &[
+        "startup",
+        "sign_in",
+        "sign_out",
+        "search_patients",
+        "register_patient",
+        "start_visit",
+        "end_visit",
+        "record_vital",
+        "patient_vitals",
+        "watch_devices",
+        "save_device_vitals",
+    ];
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)))
         .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));
 }

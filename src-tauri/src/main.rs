@@ -5,7 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    if let Err(e) = tauri::Builder::default().run(tauri::generate_context!()) {
+    if let Err(e) = eclinic_desktop::run() {
         eprintln!("e-clinic could not start: {e}");
         std::process::exit(1);
     }

@@ -1,0 +1,79 @@
+//! The IPC commands. Each makes one call into `eclinic-app` and returns; errors cross as `{code, message}`.
+
+use crate::state::AppState;
+use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
+use eclinic_app::views::{ObservationView, PatientView, Registration, UserView, VisitView};
+use eclinic_app::{ApiError, DeviceUpdate};
+use tauri::State;
+use tauri::ipc::Channel;
+
+type Reply<T> = Result<T, ApiError>;
+
+#[tauri::command]
+#[specta::specta]
+pub fn startup(state: State<'_, AppState>) -> crate::state::Startup {
+    state.startup()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in(state: State<'_, AppState>, username: String, secret: String) -> Reply<UserView> {
+    Ok(state.clinic()?.sign_in(&username, &secret).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn sign_out(state: State<'_, AppState>) -> Reply<()> {
+    state.clinic()?.sign_out();
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn search_patients(state: State<'_, AppState>, text: String) -> Reply<Vec<PatientView>> {
+    Ok(state.clinic()?.search_patients(&text).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn register_patient(state: State<'_, AppState>, form: PatientForm, anyway: bool) -> Reply<Registration> {
+    Ok(state.clinic()?.register_patient(&form, anyway).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn start_visit(state: State<'_, AppState>, form: VisitForm) -> Reply<VisitView> {
+    Ok(state.clinic()?.start_visit(&form).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn end_visit(state: State<'_, AppState>) -> Reply<()> {
+    state.clinic()?.end_visit();
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn record_vital(state: State<'_, AppState>, entry: VitalEntry) -> Reply<ObservationView> {
+    Ok(state.clinic()?.record_vital(&entry).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn patient_vitals(state: State<'_, AppState>, patient_id: String) -> Reply<Vec<ObservationView>> {
+    Ok(state.clinic()?.patient_vitals(&patient_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn watch_devices(state: State<'_, AppState>, updates: Channel<DeviceUpdate>) -> Reply<()> {
+    // A closed channel (the page went away) only means nobody is looking; the feed ends with the visit.
+    Ok(state.clinic()?.watch_devices(move |update| drop(updates.send(update)))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_device_vitals(state: State<'_, AppState>) -> Reply<Vec<ObservationView>> {
+    Ok(state.clinic()?.save_device_vitals().await?)
+}
