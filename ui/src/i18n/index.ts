@@ -3,9 +3,14 @@ import en from "./en.json";
 
 // Every visible string comes from a catalogue; Urdu, Sindhi and Pashto catalogues join `resources`.
 export async function initI18n(language = "en"): Promise<void> {
-  await i18next.init({ lng: language, fallbackLng: "en", resources: { en: { translation: en } } });
+  await i18next.init({
+    lng: language,
+    fallbackLng: "en",
+    resources: { en: { translation: en } },
+    interpolation: { escapeValue: false }, // Svelte escapes what it renders.
+  });
   document.documentElement.lang = language;
   document.documentElement.dir = i18next.dir(language);
 }
 
-export const t = (key: string): string => i18next.t(key);
+export const t = (key: string, values?: Record<string, string | number>): string => i18next.t(key, values);

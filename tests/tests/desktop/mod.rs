@@ -1,0 +1,150 @@
+//! The desktop app under test, as a person uses it: a private X server (Xvfb), tauri-driver with
+//! WebKitWebDriver, a kiosk data directory made with the `eclinic` command line, and screenshots of each
+//! step kept for people to look at.
+#![allow(dead_code)]
+
+pub mod webdriver;
+
+use anyhow::{Context, bail};
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const ADMIN_PASSWORD: &str = "e2e admin password";
+pub const NURSE: &str = "nurse.amina";
+pub const NURSE_PIN: &str = "4821";
+
+/// The workspace's build directory (this test binary lives in `<target>/debug/deps`).
+pub fn build_dir() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    Ok(exe.parent().and_then(Path::parent).context("test binary in <target>/<profile>/deps")?.to_owned())
+}
+
+/// Where screenshots go: `<target>/e2e-screenshots/<test>`, emptied first.
+pub fn screenshot_dir(test: &str) -> anyhow::Result<PathBuf> {
+    let dir = build_dir()?.join("../e2e-screenshots").join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A child process, in a process group of its own, killed with everything it started when dropped
+/// (tauri-driver leaves WebKitWebDriver and the app running otherwise).
+#[derive(Debug)]
+pub struct Running(Child);
+
+impl Running {
+    fn spawn(cmd: &mut Command) -> anyhow::Result<Self> {
+        use std::os::unix::process::CommandExt;
+        let program = format!("{:?}", cmd.get_program());
+        Ok(Self(cmd.process_group(0).spawn().with_context(|| format!("cannot start {program}"))?))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        let _ = self.0.wait();
+    }
+}
+
+fn require(program: &str) -> anyhow::Result<()> {
+    let found = Command::new("sh").arg("-c").arg(format!("command -v {program}")).stdout(Stdio::null()).status()?;
+    if !found.success() {
+        bail!("{program} is not installed: run the tests through `cargo xtask test`, which installs it");
+    }
+    Ok(())
+}
+
+/// A private X server on a free display number.
+pub fn xvfb() -> anyhow::Result<(Running, String)> {
+    require("Xvfb")?;
+    for display in 90..140 {
+        if Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() || Path::new(&format!("/tmp/.X{display}-lock")).exists() {
+            continue;
+        }
+        let running = Running::spawn(
+            Command::new("Xvfb")
+                .arg(format!(":{display}"))
+                .args(["-screen", "0", "1280x900x24", "-nolisten", "tcp"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() {
+                return Ok((running, format!(":{display}")));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    bail!("no X display could be started")
+}
+
+/// tauri-driver on a free port, its WebKitWebDriver on another, the app's environment set.
+pub fn tauri_driver(display: &str, env: &[(&str, &Path)]) -> anyhow::Result<(Running, u16)> {
+    require("tauri-driver")?;
+    require("WebKitWebDriver")?;
+    let (port, native) = (free_port()?, free_port()?);
+    let mut cmd = Command::new("tauri-driver");
+    cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()]).env("DISPLAY", display);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let running = Running::spawn(cmd.stdout(Stdio::null()).stderr(Stdio::null()))?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok((running, port));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("tauri-driver did not listen on {port}")
+}
+
+/// Runs `eclinic --data DIR args…` with `stdin_lines` as its secrets; returns stdout.
+pub fn eclinic(data: &Path, args: &[&str], stdin_lines: &[&str]) -> anyhow::Result<String> {
+    let program = build_dir()?.join("eclinic");
+    let mut child = Command::new(&program)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {}", program.display()))?;
+    child.stdin.take().context("stdin")?.write_all((stdin_lines.join("\n") + "\n").as_bytes())?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        bail!("eclinic {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// A kiosk data directory as an administrator leaves it: the store, a health worker, one known patient,
+/// and a simulated blood-pressure cuff and pulse oximeter paired.
+pub fn kiosk_data(dir: &Path) -> anyhow::Result<PathBuf> {
+    anyhow::ensure!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "needs a Secret Service: run through `cargo xtask test`"
+    );
+    let data = dir.join("kiosk");
+    eclinic(&data, &["init", "--admin", "admin", "--name", "Clinic Admin"], &[ADMIN_PASSWORD])?;
+    let user = ["user", "add", "--username", NURSE, "--name", "Amina Bibi", "--role", "health-worker"];
+    eclinic(&data, &user, &[ADMIN_PASSWORD, NURSE_PIN])?;
+    let patient = [
+        "--user", NURSE, "patient", "add", "--name", "Rukhsana Bibi", "--sex", "female", "--age", "45", "--phone",
+        "0300-4412345", "--village", "Chak 45/12-L",
+    ];
+    eclinic(&data, &patient, &[NURSE_PIN])?;
+    std::fs::write(data.join("devices.tsv"), "bp\tsimulated:cuff\ncms50dplus\tsimulated:finger\n")?;
+    Ok(data)
+}
