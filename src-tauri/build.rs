@@ -14,6 +14,8 @@ fn main() {
         "watch_devices",
         "save_device_vitals",
     ];
-    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)))
-        .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build script failed: {e}"));
 }

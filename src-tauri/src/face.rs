@@ -39,9 +39,9 @@ impl Launch {
         let data_dir = match std::env::var_os("ECLINIC_DATA") {
             Some(dir) => PathBuf::from(dir),
             None => {
-                let base = std::env::var_os("XDG_DATA_HOME").map(PathBuf::from).or_else(|| {
-                    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share"))
-                });
+                let base = std::env::var_os("XDG_DATA_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share")));
                 base.ok_or("set ECLINIC_DATA or HOME")?.join("e-clinic").join(face.window_label())
             }
         };

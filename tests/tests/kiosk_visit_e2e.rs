@@ -76,12 +76,17 @@ async fn a_health_worker_registers_consents_and_records_vitals() -> anyhow::Resu
     app.end().await?;
 
     // What the window showed is what the encrypted store holds.
-    let patients = desktop::eclinic(&data, &["--json", "--user", desktop::NURSE, "patient", "list"], &[desktop::NURSE_PIN])?;
+    let patients =
+        desktop::eclinic(&data, &["--json", "--user", desktop::NURSE, "patient", "list"], &[desktop::NURSE_PIN])?;
     let patients: serde_json::Value = serde_json::from_str(&patients)?;
     let list = patients["patients"].as_array().unwrap();
     assert_eq!(list.len(), 1, "the duplicate was not registered: {patients}");
     let id = list[0]["id"].as_str().unwrap();
-    let vitals = desktop::eclinic(&data, &["--json", "--user", desktop::NURSE, "vitals", "list", "--patient", id], &[desktop::NURSE_PIN])?;
+    let vitals = desktop::eclinic(
+        &data,
+        &["--json", "--user", desktop::NURSE, "vitals", "list", "--patient", id],
+        &[desktop::NURSE_PIN],
+    )?;
     let vitals: serde_json::Value = serde_json::from_str(&vitals)?;
     let stored: Vec<(String, Option<String>)> = vitals["observations"]
         .as_array()

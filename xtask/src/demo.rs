@@ -1,5 +1,5 @@
-//! The demo, until the desktop app carries it: a kiosk store with demo users, patients and vitals, made
-//! and shown through the `eclinic` command line.
+//! The demo: a kiosk store with demo users, patients and vitals, made through the `eclinic` command line,
+//! a simulated blood-pressure cuff and pulse oximeter paired, then the kiosk window on that store.
 
 use anyhow::{Context, bail};
 use std::path::Path;
@@ -45,11 +45,12 @@ impl Cli<'_> {
 }
 
 pub fn seed_and_show(args: &[String]) -> anyhow::Result<()> {
-    let [program, data] = args else { bail!("usage: {INNER} ECLINIC DATA_DIR") };
+    let [program, data, desktop] = args else { bail!("usage: {INNER} ECLINIC DATA_DIR DESKTOP_APP") };
     let cli = Cli { program, data };
     if !Path::new(data).join("records.db").exists() {
         seed(&cli)?;
     }
+    std::fs::write(Path::new(data).join("devices.tsv"), "bp\tsimulated:cuff\ncms50dplus\tsimulated:finger\n")?;
     println!("\n== e-clinic demo kiosk store: {data}\n");
     print!("{}", cli.run(&["user", "list"], &[ADMIN_PASSWORD])?);
     println!();
@@ -63,6 +64,15 @@ pub fn seed_and_show(args: &[String]) -> anyhow::Result<()> {
     print!("{}", cli.run(&["audit", "verify"], &[ADMIN_PASSWORD])?);
     println!("\nsign-ins: admin / {ADMIN_PASSWORD:?}, nurse.amina / PIN {NURSE_PIN}, dr.saima / {DOCTOR_PASSWORD:?}");
     println!("the store is encrypted with SQLCipher; its key is in the demo keyring, not on disk in plaintext");
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        println!("\nno display here: the kiosk window needs a desktop session (or run under xvfb-run)");
+        return Ok(());
+    }
+    println!("\nopening the kiosk window: sign in as nurse.amina with PIN {NURSE_PIN}");
+    let status = Command::new(desktop).env("ECLINIC_FACE", "kiosk").env("ECLINIC_DATA", data).status()?;
+    if !status.success() {
+        bail!("the kiosk window ended with {status}");
+    }
     Ok(())
 }
 

@@ -91,6 +91,17 @@ pub fn nextest() -> anyhow::Result<()> {
     run(Command::new("cargo").args(["install", "cargo-nextest", "--locked"]))
 }
 
+/// tauri-driver, the WebDriver server for the desktop app's end-to-end tests. 2.1.0 is the last stable
+/// release (the next is a 3.0 alpha); `cargo install` builds it in under a minute.
+pub fn tauri_driver() -> anyhow::Result<()> {
+    let present = Command::new("tauri-driver").arg("--help").output().is_ok_and(|o| o.status.success());
+    if present {
+        return Ok(());
+    }
+    eprintln!("xtask: installing tauri-driver");
+    run(Command::new("cargo").args(["install", "tauri-driver", "--version", "2.1.0", "--locked"]))
+}
+
 /// Installs the locked npm packages when node_modules is missing or older than the lock file, then runs the
 /// type check and the production build that the desktop shell embeds.
 ///
@@ -109,6 +120,11 @@ pub fn ui(root: &Path) -> anyhow::Result<()> {
     }
     run(Command::new("npm").args(["run", "--silent", "check"]).current_dir(&ui))?;
     run(Command::new("npm").args(["run", "--silent", "build"]).current_dir(&ui))
+}
+
+/// The UI's unit tests (Vitest).
+pub fn ui_tests(root: &Path) -> anyhow::Result<()> {
+    run(Command::new("npm").args(["run", "--silent", "test"]).current_dir(root.join("ui")))
 }
 
 pub fn run(cmd: &mut Command) -> anyhow::Result<()> {

@@ -29,7 +29,9 @@ pub fn test(root: &Path, filters: &[String]) -> anyhow::Result<()> {
     deps::apt()?;
     deps::rust_components()?;
     deps::nextest()?;
+    deps::tauri_driver()?;
     deps::ui(root)?;
+    deps::ui_tests(root)?;
     deps::run(&mut cargo(root, &["fmt", "--all", "--check"]))?;
     deps::run(&mut cargo(
         root,
@@ -53,10 +55,16 @@ pub fn test(root: &Path, filters: &[String]) -> anyhow::Result<()> {
 
 pub fn demo(root: &Path, _args: &[String]) -> anyhow::Result<()> {
     deps::apt()?;
-    deps::run(&mut cargo(root, &["build", "--quiet", "--package", "eclinic-cli"]))?;
+    deps::ui(root)?;
+    deps::run(&mut cargo(root, &["build", "--quiet", "--package", "eclinic-cli", "--package", "eclinic-desktop"]))?;
     let demo = target_dir().join("eclinic-demo");
-    let eclinic = target_dir().join("debug/eclinic");
+    let built = |name: &str| target_dir().join("debug").join(name).display().to_string();
     let seed = std::env::current_exe()?;
-    let args = [crate::demo::INNER.to_owned(), eclinic.display().to_string(), demo.join("kiosk").display().to_string()];
+    let args = [
+        crate::demo::INNER.to_owned(),
+        built("eclinic"),
+        demo.join("kiosk").display().to_string(),
+        built("eclinic-desktop"),
+    ];
     keyring_session::run(&demo.join("keyrings"), "eclinic-demo", seed.to_str().context("UTF-8 path")?, &args, &[])
 }

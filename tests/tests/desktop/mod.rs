@@ -67,7 +67,9 @@ fn require(program: &str) -> anyhow::Result<()> {
 pub fn xvfb() -> anyhow::Result<(Running, String)> {
     require("Xvfb")?;
     for display in 90..140 {
-        if Path::new(&format!("/tmp/.X11-unix/X{display}")).exists() || Path::new(&format!("/tmp/.X{display}-lock")).exists() {
+        if Path::new(&format!("/tmp/.X11-unix/X{display}")).exists()
+            || Path::new(&format!("/tmp/.X{display}-lock")).exists()
+        {
             continue;
         }
         let running = Running::spawn(
@@ -141,8 +143,20 @@ pub fn kiosk_data(dir: &Path) -> anyhow::Result<PathBuf> {
     let user = ["user", "add", "--username", NURSE, "--name", "Amina Bibi", "--role", "health-worker"];
     eclinic(&data, &user, &[ADMIN_PASSWORD, NURSE_PIN])?;
     let patient = [
-        "--user", NURSE, "patient", "add", "--name", "Rukhsana Bibi", "--sex", "female", "--age", "45", "--phone",
-        "0300-4412345", "--village", "Chak 45/12-L",
+        "--user",
+        NURSE,
+        "patient",
+        "add",
+        "--name",
+        "Rukhsana Bibi",
+        "--sex",
+        "female",
+        "--age",
+        "45",
+        "--phone",
+        "0300-4412345",
+        "--village",
+        "Chak 45/12-L",
     ];
     eclinic(&data, &patient, &[NURSE_PIN])?;
     std::fs::write(data.join("devices.tsv"), "bp\tsimulated:cuff\ncms50dplus\tsimulated:finger\n")?;
