@@ -67,7 +67,9 @@ impl DeviceWatch {
                 let mut feed = Feed { manager, patient, encounter, models: HashMap::new(), latest };
                 while !stop.load(Ordering::Relaxed) {
                     for event in feed.manager.poll(clock(), POLL) {
-                        feed.update(event, clock()).map(&sink);
+                        if let Some(update) = feed.update(event, clock()) {
+                            sink(update);
+                        }
                     }
                 }
             }
