@@ -255,19 +255,38 @@ impl Call {
     }
 }
 
-/// Waits for `Connected`, taking in the far end's tracks and channel meanwhile.
+/// Waits for `Connected`, taking in the far end's tracks and channel meanwhile, and then checks the far
+/// end's certificate against the signalled fingerprint ourselves.
 async fn connect(peer: &mut Peer, incoming: &mut Incoming) -> Result<(), SessionError> {
     let connect_by = tokio::time::Instant::now() + peer.connect_limit;
     loop {
         let limit = connect_by.saturating_duration_since(tokio::time::Instant::now());
         match incoming.handle(peer.next_event(limit, "connecting").await?) {
-            Some(RTCPeerConnectionState::Connected) => return Ok(()),
+            Some(RTCPeerConnectionState::Connected) => return verify_remote_certificate(peer).await,
             Some(RTCPeerConnectionState::Failed | RTCPeerConnectionState::Closed) => {
                 return Err(SessionError::ConnectionFailed);
             }
             _ => {}
         }
     }
+}
+
+/// Refuses the connection unless the certificate the far end presented is the one its description names.
+async fn verify_remote_certificate(peer: &Peer) -> Result<(), SessionError> {
+    let description = peer.connection.remote_description().await.map(|d| d.sdp).unwrap_or_default();
+    let transport = peer.video.1.transport().await.map_err(SessionError::webrtc("reading the DTLS transport"))?;
+    let certificates = match transport {
+        Some(transport) => {
+            transport.get_remote_certificates().await.map_err(SessionError::webrtc("reading the certificate"))?
+        }
+        None => Vec::new(),
+    };
+    if crate::fingerprint::certificate_matches(&description, certificates.first().map(Vec::as_slice)) {
+        return Ok(());
+    }
+    tracing::warn!("the far end's certificate does not match its signalled fingerprint");
+    peer.connection.close().await.map_err(SessionError::webrtc("closing"))?;
+    Err(SessionError::ConnectionFailed)
 }
 
 fn simulated_spo2(shared: &Shared) -> LiveVital {

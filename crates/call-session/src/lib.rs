@@ -7,6 +7,7 @@ mod call;
 mod engine;
 mod error;
 mod estimate;
+mod fingerprint;
 mod pass_through;
 mod peer;
 mod receive;
