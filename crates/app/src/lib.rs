@@ -174,7 +174,7 @@ impl Clinic {
         .await
     }
 
-    /// The open visit's patient's vitals, oldest first.
+    /// A patient's vitals, oldest first.
     pub async fn patient_vitals(&self, patient_id: &str) -> Result<Vec<ObservationView>, AppError> {
         let patient = forms::parse_id(patient_id, "the patient id")?;
         let found =
@@ -188,6 +188,7 @@ impl Clinic {
         let visit = self.open_visit()?;
         self.session()?;
         let manager = DeviceManager::load(&self.data_dir.join(DEVICES_FILE))?;
+        // The old feed is stopped (its thread joined) first: a serial port is opened by one feed at a time.
         *lock(&self.devices) = None;
         *lock(&self.devices) = Some(DeviceWatch::start(manager, visit.patient, visit.id, now, sink));
         Ok(())
