@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use eclinic_call::channel::{LiveVital, Message};
+use eclinic_call::channel::Message;
 use eclinic_call::meter::{CallSummary, SecondStats};
 use eclinic_media::audio::AudioSource;
 use eclinic_media::video::VideoSource;
@@ -18,6 +18,7 @@ use webrtc::data_channel::{DataChannel, DataChannelEvent};
 use webrtc::peer_connection::RTCPeerConnectionState;
 
 use crate::SessionError;
+use crate::hooks::{CallCommand, CallHooks, CallObserver};
 use crate::peer::{NetworkSetup, Peer, PeerEvent};
 use crate::receive::receive_track;
 use crate::send::{SampleSink, control_rate, pump_audio, pump_video};
@@ -26,8 +27,6 @@ use crate::shared::Shared;
 /// How long the end of a call waits for the far end's summary and for the receivers to finish.
 const CLOSING_LIMIT: Duration = Duration::from_secs(3);
 const CHANNEL_LABEL: &str = "consult";
-/// The LOINC code of SpO2, the live vital a headless kiosk reports.
-const SPO2_LOINC: &str = "59408-5";
 
 /// What this end sends.
 pub struct Media {
@@ -57,17 +56,7 @@ pub struct CallReport {
     pub reconnections: u32,
 }
 
-/// Which end of the consult this is. Independent of who offers: over the signalling server the doctor
-/// offers when taking the patient, over `--signal stdio` the kiosk does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// Sends the live vitals of its devices.
-    Kiosk,
-    Doctor,
-}
-
 pub struct Call {
-    side: Side,
     peer: Peer,
     media: Media,
     channel: Option<Arc<dyn DataChannel>>,
@@ -76,17 +65,23 @@ pub struct Call {
 
 impl std::fmt::Debug for Call {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Call({:?}, {:?})", self.side, self.media)
+        write!(f, "Call({:?})", self.media)
     }
 }
 
-/// Reads the data channel into the call's loop; undecodable frames are dropped (and logged), never fatal.
-fn read_channel(channel: Arc<dyn DataChannel>, messages: mpsc::UnboundedSender<Message>) -> JoinHandle<()> {
+/// Reads the data channel into the call's loop, showing each message to the observer; undecodable frames
+/// are dropped (and logged), never fatal.
+fn read_channel(
+    channel: Arc<dyn DataChannel>,
+    messages: mpsc::UnboundedSender<Message>,
+    observer: Arc<dyn CallObserver>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         while let Some(event) = channel.poll().await {
             match event {
                 DataChannelEvent::OnMessage(message) => match Message::decode(&message.data) {
                     Ok(decoded) => {
+                        observer.message(&decoded);
                         let _ = messages.send(decoded);
                     }
                     Err(e) => tracing::warn!(error = %e, "dropped a data-channel frame"),
@@ -110,8 +105,8 @@ async fn send_message(channel: &Arc<dyn DataChannel>, message: &Message) {
 }
 
 impl Call {
-    pub async fn new(side: Side, network: &NetworkSetup, media: Media) -> Result<Self, SessionError> {
-        Ok(Self { side, peer: Peer::new(network).await?, media, channel: None, started: Instant::now() })
+    pub async fn new(network: &NetworkSetup, media: Media) -> Result<Self, SessionError> {
+        Ok(Self { peer: Peer::new(network).await?, media, channel: None, started: Instant::now() })
     }
 
     /// The offer, with every candidate gathered; the offerer opens the data channel.
@@ -136,19 +131,23 @@ impl Call {
         self.peer.accept_answer(answer_sdp).await
     }
 
-    /// Runs the call for `length` once connected, calling `on_second` with each second's statistics.
+    /// Runs the call once connected, for `length` or until hung up through `hooks`, calling `on_second`
+    /// with each second's statistics.
     pub async fn run(
         self,
         length: Duration,
+        hooks: CallHooks,
         mut on_second: impl FnMut(&SecondStats),
     ) -> Result<CallReport, SessionError> {
-        let Self { side, mut peer, media, channel, started } = self;
+        let Self { mut peer, media, channel, started } = self;
+        let CallHooks { observer, mut commands } = hooks;
         let shared = Arc::new(Shared::new());
         let (messages_tx, mut messages) = mpsc::unbounded_channel();
         let mut incoming = Incoming {
             shared: Arc::clone(&shared),
             record_dir: media.record_dir.clone(),
             messages: messages_tx,
+            observer: Arc::clone(&observer),
             channel: None,
             tasks: Vec::new(),
             receivers: Vec::new(),
@@ -184,6 +183,7 @@ impl Call {
                 video_sink,
                 settings.clone(),
                 Arc::clone(&peer.keyframe_requests),
+                Arc::clone(&observer),
                 Arc::clone(&shared),
                 Arc::clone(&stop),
             )),
@@ -216,13 +216,18 @@ impl Call {
                     summary @ Message::QualitySummary { .. } => remote_summary = Some(summary),
                     _ => {}
                 },
+                Some(command) = commands.recv() => match command {
+                    CallCommand::Send(message) => {
+                        if let Some(channel) = &incoming.channel {
+                            send_message(channel, &message).await;
+                        }
+                    }
+                    CallCommand::HangUp => break,
+                },
                 _ = tick.tick() => {
                     if let Some(second) = shared.meter(|m| m.poll_second(shared.elapsed())) {
                         on_second(&second);
                         seconds.push(second);
-                        if let Some(channel) = incoming.channel.as_ref().filter(|_| side == Side::Kiosk) {
-                            send_message(channel, &Message::Vital(simulated_spo2(&shared))).await;
-                        }
                     }
                 }
             }
@@ -289,16 +294,6 @@ async fn verify_remote_certificate(peer: &Peer) -> Result<(), SessionError> {
     Err(SessionError::ConnectionFailed)
 }
 
-fn simulated_spo2(shared: &Shared) -> LiveVital {
-    LiveVital {
-        loinc: SPO2_LOINC.to_owned(),
-        mantissa: 97,
-        exponent: 0,
-        unit: "%".to_owned(),
-        at_ms: shared.elapsed().as_millis() as u32,
-    }
-}
-
 fn quality_summary(summary: &CallSummary) -> Message {
     Message::QualitySummary {
         seconds: summary.seconds,
@@ -313,6 +308,7 @@ struct Incoming {
     shared: Arc<Shared>,
     record_dir: Option<PathBuf>,
     messages: mpsc::UnboundedSender<Message>,
+    observer: Arc<dyn CallObserver>,
     channel: Option<Arc<dyn DataChannel>>,
     tasks: Vec<JoinHandle<()>>,
     receivers: Vec<JoinHandle<()>>,
@@ -320,7 +316,7 @@ struct Incoming {
 
 impl Incoming {
     fn data_channel(&mut self, channel: Arc<dyn DataChannel>) {
-        self.tasks.push(read_channel(Arc::clone(&channel), self.messages.clone()));
+        self.tasks.push(read_channel(Arc::clone(&channel), self.messages.clone(), Arc::clone(&self.observer)));
         self.channel = Some(channel);
     }
 
@@ -329,8 +325,9 @@ impl Incoming {
         match event {
             PeerEvent::Track(track) => {
                 let (shared, dir) = (Arc::clone(&self.shared), self.record_dir.clone());
+                let observer = Arc::clone(&self.observer);
                 self.receivers.push(tokio::spawn(async move {
-                    if let Err(e) = receive_track(track, shared, dir).await {
+                    if let Err(e) = receive_track(track, shared, observer, dir).await {
                         tracing::warn!(error = %e, "a receiver stopped");
                     }
                 }));

@@ -8,6 +8,7 @@ mod engine;
 mod error;
 mod estimate;
 mod fingerprint;
+mod hooks;
 mod pass_through;
 mod peer;
 mod receive;
@@ -15,6 +16,7 @@ mod recorder;
 mod send;
 mod shared;
 
-pub use call::{Call, CallReport, Media, Side};
+pub use call::{Call, CallReport, Media};
+pub use hooks::{CallCommand, CallHooks, CallObserver, Unobserved};
 pub use error::SessionError;
 pub use peer::{IceServer, NetworkSetup};

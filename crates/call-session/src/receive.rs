@@ -17,6 +17,7 @@ use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
 
 use crate::SessionError;
+use crate::hooks::CallObserver;
 use crate::recorder::{VideoRecorder, audio_recorder};
 use crate::shared::Shared;
 
@@ -48,12 +49,13 @@ fn unix_now_ms() -> u64 {
 pub(crate) async fn receive_track(
     track: Arc<dyn TrackRemote>,
     shared: Arc<Shared>,
+    observer: Arc<dyn CallObserver>,
     record_dir: Option<PathBuf>,
 ) -> Result<(), SessionError> {
     match track.kind().await {
         RtpCodecKind::Video => {
             let recorder = record_dir.map(|dir| VideoRecorder::new(&dir, RECORDED_FPS));
-            receive_video(track, shared, recorder).await
+            receive_video(track, shared, VideoSink { decoder: H264Decoder::new()?, observer, recorder }).await
         }
         RtpCodecKind::Audio => {
             let recorder = record_dir.map(|dir| audio_recorder(&dir)).transpose()?;
@@ -65,6 +67,7 @@ pub(crate) async fn receive_track(
 
 struct VideoSink {
     decoder: H264Decoder,
+    observer: Arc<dyn CallObserver>,
     recorder: Option<VideoRecorder>,
 }
 
@@ -75,6 +78,7 @@ impl VideoSink {
         let now_ms = unix_now_ms();
         let latency = read_stamp(&frame, now_ms).map(|stamp| now_ms.saturating_sub(stamp.capture_ms) as u32);
         shared.meter(|m| m.handle_picture(shared.elapsed(), frame.width(), frame.height(), latency));
+        self.observer.picture_received(&frame);
         if let Some(recorder) = &mut self.recorder {
             recorder.write(&frame)?;
         }
@@ -85,10 +89,9 @@ impl VideoSink {
 async fn receive_video(
     track: Arc<dyn TrackRemote>,
     shared: Arc<Shared>,
-    recorder: Option<VideoRecorder>,
+    mut sink: VideoSink,
 ) -> Result<(), SessionError> {
     let mut reassembler = VideoReassembler::new(RETRANSMISSION_WAIT);
-    let mut sink = VideoSink { decoder: H264Decoder::new()?, recorder };
     let mut media_ssrc = 0;
     let mut tick = tokio::time::interval(REASSEMBLY_TICK);
     loop {

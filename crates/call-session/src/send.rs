@@ -22,6 +22,7 @@ use webrtc::peer_connection::{PeerConnection, RTCStatsReportEntry, StatsSelector
 use webrtc::rtp_transceiver::RtpSender;
 
 use crate::SessionError;
+use crate::hooks::CallObserver;
 use crate::estimate::EstimateHandle;
 use crate::shared::Shared;
 
@@ -112,6 +113,7 @@ pub(crate) async fn pump_video(
     sink: SampleSink,
     mut settings: watch::Receiver<Option<Allocation>>,
     keyframe_requests: Arc<AtomicU64>,
+    observer: Arc<dyn CallObserver>,
     shared: Arc<Shared>,
     stop: Arc<AtomicBool>,
 ) -> Result<(), SessionError> {
@@ -127,6 +129,9 @@ pub(crate) async fn pump_video(
         let video = (*settings.borrow_and_update()).and_then(|a| a.video);
         let Some(mut video) = video else {
             encoder = None;
+            // The self-view goes on while the link carries voice only.
+            let Some(frame) = source.next_frame()? else { return Ok(()) };
+            observer.picture_sent(&frame);
             continue;
         };
         video.rung = video.rung.fitted_to(source_format.width, source_format.height);
@@ -153,6 +158,7 @@ pub(crate) async fn pump_video(
             encoder.request_keyframe();
         }
         let Some(frame) = source.next_frame()? else { return Ok(()) };
+        observer.picture_sent(&frame);
         if !shared.link_up() {
             // The far end will have lost its reference pictures: start again from a keyframe.
             encoder.request_keyframe();

@@ -5,9 +5,10 @@
 //! 100 runs, altering the offer's fingerprint in half and the answer's in the other half, each time a
 //! different digit. Runs go ten at a time; each waits out a short connect limit.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use eclinic_call_session::{Call, Media, NetworkSetup, SessionError, Side};
+use eclinic_call_session::{Call, CallHooks, Media, NetworkSetup, SessionError, Unobserved};
 use eclinic_media::audio::SyntheticVoice;
 use eclinic_media::video::{SyntheticVideo, VideoFormat, system_clock};
 
@@ -45,10 +46,14 @@ struct Outcome {
     doctor: Result<u64, SessionError>,
 }
 
+fn unobserved() -> CallHooks {
+    CallHooks::new(Arc::new(Unobserved)).0
+}
+
 async fn attempt(run: usize, tampered: bool) -> Outcome {
     let network = NetworkSetup { connect_limit: CONNECT_LIMIT, ..NetworkSetup::loopback() };
-    let mut kiosk = Call::new(Side::Kiosk, &network, synthetic()).await.unwrap();
-    let mut doctor = Call::new(Side::Doctor, &network, synthetic()).await.unwrap();
+    let mut kiosk = Call::new(&network, synthetic()).await.unwrap();
+    let mut doctor = Call::new(&network, synthetic()).await.unwrap();
     let alter_offer = tampered && run.is_multiple_of(2);
     let alter_answer = tampered && !run.is_multiple_of(2);
     let offer = kiosk.offer().await.unwrap();
@@ -57,8 +62,8 @@ async fn attempt(run: usize, tampered: bool) -> Outcome {
     let answer = if alter_answer { tamper(&answer, run / 2) } else { answer };
     kiosk.accept_answer(&answer).await.unwrap();
     let length = Duration::from_secs(2);
-    let kiosk = tokio::spawn(kiosk.run(length, |_| {}));
-    let doctor = tokio::spawn(doctor.run(length, |_| {}));
+    let kiosk = tokio::spawn(kiosk.run(length, unobserved(), |_| {}));
+    let doctor = tokio::spawn(doctor.run(length, unobserved(), |_| {}));
     let received = |r: eclinic_call_session::CallReport| (r.summary.mean_receive_kbps * 1_000.0) as u64;
     Outcome { run, kiosk: kiosk.await.unwrap().map(received), doctor: doctor.await.unwrap().map(received) }
 }

@@ -5,7 +5,13 @@
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-use eclinic_call_session::{Call, CallReport, IceServer, Media, NetworkSetup, SessionError, Side};
+use std::sync::Arc;
+use std::time::Duration;
+
+use eclinic_call::channel::{LiveVital, Message};
+use eclinic_call_session::{
+    Call, CallCommand, CallHooks, CallReport, IceServer, Media, NetworkSetup, SessionError, Unobserved,
+};
 use eclinic_connect::{ConnectError, ServerClient, Signal, trust_certificate};
 use eclinic_media::audio::{AudioSource, SyntheticVoice, WavSource};
 use eclinic_media::video::{SyntheticVideo, VideoFormat, VideoSource, Y4mSource, system_clock};
@@ -16,6 +22,10 @@ use crate::args::{CallArgs, CallRole};
 use crate::commands::Failure;
 use crate::input::secret;
 use crate::output::{CallOut, Report};
+
+/// The LOINC code of SpO2, the live vital a headless kiosk reports (a steady, made-up 97 %).
+const SPO2_LOINC: &str = "59408-5";
+const SIMULATED_SPO2_EVERY: Duration = Duration::from_secs(1);
 
 /// The synthetic camera's picture: the ladder's 320x240 rung at its full rate.
 const SYNTHETIC_FORMAT: VideoFormat = VideoFormat { width: 320, height: 240, fps: 15 };
@@ -46,13 +56,6 @@ fn media(args: &CallArgs) -> Result<Media, Failure> {
         file => Box::new(WavSource::open(Path::new(file), true)?),
     };
     Ok(Media { video, audio, record_dir: args.record_dir.clone() })
-}
-
-fn side(role: CallRole) -> Side {
-    match role {
-        CallRole::Kiosk => Side::Kiosk,
-        CallRole::Doctor => Side::Doctor,
-    }
 }
 
 pub async fn run(args: &CallArgs) -> Result<Report, Failure> {
@@ -94,7 +97,7 @@ fn read_description(expected: &str) -> Result<String, Failure> {
 
 /// The kiosk offers, the doctor answers; the descriptions travel as JSON lines over stdout and stdin.
 async fn over_stdio(args: &CallArgs, network: NetworkSetup) -> Result<CallReport, Failure> {
-    let mut call = Call::new(side(args.role), &network, media(args)?).await.map_err(session_failure)?;
+    let mut call = Call::new(&network, media(args)?).await.map_err(session_failure)?;
     match args.role {
         CallRole::Kiosk => {
             print_description("offer", call.offer().await.map_err(session_failure)?)?;
@@ -109,9 +112,25 @@ async fn over_stdio(args: &CallArgs, network: NetworkSetup) -> Result<CallReport
     run_call(call, args).await
 }
 
+/// Runs the call; a headless kiosk reports a simulated SpO2 every second, as a kiosk's oximeter would.
 async fn run_call(call: Call, args: &CallArgs) -> Result<CallReport, Failure> {
-    let length = std::time::Duration::from_secs(args.seconds);
-    call.run(length, |second| {
+    let length = Duration::from_secs(args.seconds);
+    let (hooks, commands) = CallHooks::new(Arc::new(Unobserved));
+    let vitals = (args.role == CallRole::Kiosk).then(|| {
+        tokio::spawn(async move {
+            let started = tokio::time::Instant::now();
+            let mut tick = tokio::time::interval(SIMULATED_SPO2_EVERY);
+            loop {
+                tick.tick().await;
+                let at_ms = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+                let vital = LiveVital { loinc: SPO2_LOINC.into(), mantissa: 97, exponent: 0, unit: "%".into(), at_ms };
+                if commands.send(CallCommand::Send(Message::Vital(vital))).is_err() {
+                    break;
+                }
+            }
+        })
+    });
+    let report = call.run(length, hooks, |second| {
         eprintln!(
             "{:>3} s  send {:>6.1} kb/s  receive {:>6.1} kb/s  estimate {:>6.1} kb/s  {:>2} fps {}x{}  freeze {} ms",
             second.second,
@@ -124,8 +143,11 @@ async fn run_call(call: Call, args: &CallArgs) -> Result<CallReport, Failure> {
             second.freeze_ms
         );
     })
-    .await
-    .map_err(session_failure)
+    .await;
+    if let Some(vitals) = vitals {
+        vitals.abort();
+    }
+    report.map_err(session_failure)
 }
 
 async fn next(signal: &mut Signal) -> Result<S, Failure> {
@@ -161,7 +183,7 @@ async fn through_server(args: &CallArgs, server: &str, mut network: NetworkSetup
         Err(e) => return Err(signal_failure(e)),
     }
     let mut signal = client.signal(&tokens.access_token).await.map_err(signal_failure)?;
-    let mut call = Call::new(side(args.role), &network, media(args)?).await.map_err(session_failure)?;
+    let mut call = Call::new(&network, media(args)?).await.map_err(session_failure)?;
     let report = match args.role {
         CallRole::Kiosk => {
             let ticket = C::QueuePatient {

@@ -1,0 +1,53 @@
+//! What an application gives a call besides its media: an observer that sees the pictures going out (the
+//! self-view, from the same capture that feeds the encoder) and coming in, and the far end's messages; and
+//! a command queue to send data-channel messages and to hang up.
+
+use std::sync::Arc;
+
+use eclinic_call::channel::Message;
+use eclinic_media::video::I420Frame;
+use tokio::sync::mpsc;
+
+/// Called from the call's tasks; each method must return quickly (hand the work to another thread).
+pub trait CallObserver: Send + Sync {
+    /// A captured picture, as it goes to the encoder.
+    fn picture_sent(&self, _frame: &I420Frame) {}
+    /// A decoded picture from the far end.
+    fn picture_received(&self, _frame: &I420Frame) {}
+    /// A message from the far end's data channel.
+    fn message(&self, _message: &Message) {}
+}
+
+/// An observer for calls nobody watches (headless calls, tests).
+#[derive(Debug)]
+pub struct Unobserved;
+
+impl CallObserver for Unobserved {}
+
+#[derive(Debug)]
+pub enum CallCommand {
+    /// Sends a message on the data channel (dropped while the channel is not open).
+    Send(Message),
+    /// Ends the call now.
+    HangUp,
+}
+
+/// The application's side of a running call.
+pub struct CallHooks {
+    pub observer: Arc<dyn CallObserver>,
+    pub commands: mpsc::UnboundedReceiver<CallCommand>,
+}
+
+impl std::fmt::Debug for CallHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CallHooks")
+    }
+}
+
+impl CallHooks {
+    /// Hooks with `observer`, and the sender of their commands.
+    pub fn new(observer: Arc<dyn CallObserver>) -> (Self, mpsc::UnboundedSender<CallCommand>) {
+        let (sender, commands) = mpsc::unbounded_channel();
+        (Self { observer, commands }, sender)
+    }
+}
