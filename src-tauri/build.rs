@@ -13,6 +13,11 @@ fn main() {
         "patient_vitals",
         "watch_devices",
         "save_device_vitals",
+        "join_queue",
+        "leave_consult",
+        "hang_up",
+        "doctor_sign_in",
+        "take_patient",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -2,8 +2,11 @@
 
 use crate::state::AppState;
 use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
-use eclinic_app::views::{ObservationView, PatientView, Registration, UserView, VisitView};
+use crate::consult_sink::{ChannelSink, PicturePacket};
+use eclinic_app::consult::events::ConsultEvent;
+use eclinic_app::views::{DoctorView, ObservationView, PatientView, Registration, UserView, VisitView};
 use eclinic_app::{ApiError, DeviceUpdate};
+use std::sync::Arc;
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -76,4 +79,46 @@ pub fn watch_devices(state: State<'_, AppState>, updates: Channel<DeviceUpdate>)
 #[specta::specta]
 pub async fn save_device_vitals(state: State<'_, AppState>) -> Reply<Vec<ObservationView>> {
     Ok(state.clinic()?.save_device_vitals().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn join_queue(
+    state: State<'_, AppState>,
+    priority: String,
+    events: Channel<ConsultEvent>,
+    pictures: Channel<PicturePacket>,
+) -> Reply<()> {
+    Ok(state.clinic()?.join_queue(&priority, Arc::new(ChannelSink { events, pictures })).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn leave_consult(state: State<'_, AppState>) -> Reply<()> {
+    state.clinic()?.leave_consult();
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn hang_up(state: State<'_, AppState>) -> Reply<()> {
+    Ok(state.clinic()?.hang_up()?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn doctor_sign_in(
+    state: State<'_, AppState>,
+    username: String,
+    password: String,
+    events: Channel<ConsultEvent>,
+    pictures: Channel<PicturePacket>,
+) -> Reply<DoctorView> {
+    Ok(state.clinic()?.doctor_sign_in(&username, &password, Arc::new(ChannelSink { events, pictures })).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn take_patient(state: State<'_, AppState>, consult_id: String) -> Reply<()> {
+    Ok(state.clinic()?.take_patient(&consult_id)?)
 }

@@ -3,6 +3,7 @@
 //! [`ipc_builder`]; a test fails when the checked-in file differs.
 
 mod commands;
+mod consult_sink;
 mod face;
 mod state;
 
@@ -25,6 +26,11 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::patient_vitals,
             commands::watch_devices,
             commands::save_device_vitals,
+            commands::join_queue,
+            commands::leave_consult,
+            commands::hang_up,
+            commands::doctor_sign_in,
+            commands::take_patient,
         ])
         // Millisecond timestamps (i64) are far inside a JavaScript number's exact range.
         .dangerously_cast_bigints_to_number()

@@ -15,6 +15,11 @@ export const commands = {
 	patientVitals: (patientId: string) => typedError<ObservationView[], ApiError>(__TAURI_INVOKE("patient_vitals", { patientId })),
 	watchDevices: (updates: Channel<DeviceUpdate>) => typedError<null, ApiError>(__TAURI_INVOKE("watch_devices", { updates })),
 	saveDeviceVitals: () => typedError<ObservationView[], ApiError>(__TAURI_INVOKE("save_device_vitals")),
+	joinQueue: (priority: string, events: Channel<ConsultEvent>, pictures: Channel<unknown>) => typedError<null, ApiError>(__TAURI_INVOKE("join_queue", { priority, events, pictures })),
+	leaveConsult: () => typedError<null, ApiError>(__TAURI_INVOKE("leave_consult")),
+	hangUp: () => typedError<null, ApiError>(__TAURI_INVOKE("hang_up")),
+	doctorSignIn: (username: string, password: string, events: Channel<ConsultEvent>, pictures: Channel<unknown>) => typedError<DoctorView, ApiError>(__TAURI_INVOKE("doctor_sign_in", { username, password, events, pictures })),
+	takePatient: (consultId: string) => typedError<null, ApiError>(__TAURI_INVOKE("take_patient", { consultId })),
 };
 
 /* Types */
@@ -26,6 +31,47 @@ export type ApiError = {
 	message: string,
 };
 
+/**  One second of the call, for the quality meter. */
+export type CallSecondView = {
+	second: number,
+	send_kbps: number,
+	receive_kbps: number,
+	estimate_kbps: number,
+	/**  Pictures received and decoded this second. */
+	received_fps: number,
+	width: number,
+	height: number,
+	freeze_ms: number,
+	loss_percent: number | null,
+	rtt_ms: number | null,
+	/**  `good`, `fair` or `poor`: what the health worker or doctor is shown. */
+	quality: string,
+};
+
+export type ConsultEvent = 
+/**  Kiosk: the patient's place in the queue; the wait is unknown while no doctor is online. */
+{ event: "queued"; position: number; estimated_wait_s: number | null } | 
+/**  Kiosk: doctors online now (busy ones included). */
+{ event: "doctors_online"; count: number } | 
+/**  Doctor: everyone waiting, in the order they will be served. */
+{ event: "queue"; entries: QueueEntryView[] } | 
+/**  Kiosk: a doctor took the patient. */
+{ event: "accepted"; doctor: string; pmdc: string | null } | 
+/**  Doctor: the patient taken. */
+{ event: "taken"; label: string; kiosk: string } | 
+/**  Media flows. */
+{ event: "connected" } | 
+/**  One second of the call. */
+{ event: "second"; stats: CallSecondView } | 
+/**  The far end lost its connection; the consult is held for it. */
+{ event: "peer_away" } | { event: "peer_back" } | 
+/**  Doctor: a live reading from the kiosk's devices. */
+{ event: "vital"; vital: LiveVitalView } | 
+/**  The consult ended: `completed`, `cancelled` or `abandoned`. */
+{ event: "ended"; outcome: string } | 
+/**  The connection to the server or the call failed; the screen goes back a step. */
+{ event: "failed"; error: ApiError };
+
 /**  What the vitals panel is told about a device. */
 export type DeviceUpdate = { event: "connected"; address: string; model: string } | { event: "disconnected"; address: string; reason: string } | 
 /**  Values read from a device, not yet saved. */
@@ -33,7 +79,21 @@ export type DeviceUpdate = { event: "connected"; address: string; model: string 
 /**  The device sent something that records nothing (probe off, no valid measurement). */
 { event: "no_measurement"; address: string; reason: string };
 
+/**  The doctor signed in at the server. */
+export type DoctorView = {
+	name: string,
+};
+
 export type Face = "kiosk" | "doctor";
+
+export type LiveVitalView = {
+	loinc: string,
+	/**  The vital's name when the code is one e-clinic knows. */
+	kind: string | null,
+	/**  The value as the device gave it, as text (`36.8`). */
+	value: string,
+	unit: string,
+};
 
 export type ObservationView = {
 	id: string,
@@ -78,6 +138,16 @@ export type PatientView = {
 	phone: string | null,
 	village: string | null,
 	address: string | null,
+};
+
+export type QueueEntryView = {
+	consult_id: string,
+	kiosk: string,
+	label: string,
+	/**  `routine`, `urgent` or `emergency`. */
+	priority: string,
+	waiting_s: number,
+	kiosk_connected: boolean,
 };
 
 /**  The outcome of a registration: the new patient, or the patients it may be the same person as. */

@@ -57,7 +57,7 @@ impl DeviceWatch {
         patient: PatientId,
         encounter: EncounterId,
         clock: fn() -> Timestamp,
-        sink: impl Fn(DeviceUpdate) + Send + 'static,
+        sink: impl Fn(DeviceUpdate, &[Observation]) + Send + 'static,
     ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let latest = Latest::default();
@@ -67,8 +67,8 @@ impl DeviceWatch {
                 let mut feed = Feed { manager, patient, encounter, models: HashMap::new(), latest };
                 while !stop.load(Ordering::Relaxed) {
                     for event in feed.manager.poll(clock(), POLL) {
-                        if let Some(update) = feed.update(event, clock()) {
-                            sink(update);
+                        if let Some((update, observations)) = feed.update(event, clock()) {
+                            sink(update, &observations);
                         }
                     }
                 }
@@ -105,23 +105,31 @@ struct Feed {
 }
 
 impl Feed {
-    /// What to show for `event`; nothing for a reading that is no measurement and no fault (a cuff's
-    /// pressure while it inflates).
-    fn update(&mut self, event: DeviceEvent, now: Timestamp) -> Option<DeviceUpdate> {
+    /// What to show for `event` and the Observations it made; nothing for a reading that is no measurement
+    /// and no fault (a cuff's pressure while it inflates).
+    fn update(&mut self, event: DeviceEvent, now: Timestamp) -> Option<(DeviceUpdate, Vec<Observation>)> {
         match event {
             DeviceEvent::Connected { address, model } => {
                 self.models.insert(address.clone(), model.clone());
-                Some(DeviceUpdate::Connected { address, model })
+                Some((DeviceUpdate::Connected { address, model }, Vec::new()))
             }
-            DeviceEvent::Disconnected { address, reason } => Some(DeviceUpdate::Disconnected { address, reason }),
+            DeviceEvent::Disconnected { address, reason } => {
+                Some((DeviceUpdate::Disconnected { address, reason }, Vec::new()))
+            }
             DeviceEvent::Reading { address, reading } => self.reading(address, &reading, now),
         }
     }
 
-    fn reading(&mut self, address: String, reading: &Reading, now: Timestamp) -> Option<DeviceUpdate> {
+    fn reading(
+        &mut self,
+        address: String,
+        reading: &Reading,
+        now: Timestamp,
+    ) -> Option<(DeviceUpdate, Vec<Observation>)> {
         let model = self.models.get(&address).map_or("device", String::as_str);
         let Ok(model) = RequiredText::parse("device", model, 200) else {
-            return Some(DeviceUpdate::NoMeasurement { address, reason: "the device has no usable name".into() });
+            let reason = "the device has no usable name".into();
+            return Some((DeviceUpdate::NoMeasurement { address, reason }, Vec::new()));
         };
         let cx = Context { patient: self.patient, encounter: Some(self.encounter), model, serial: None, at: now };
         let recorded = match reading {
@@ -132,7 +140,7 @@ impl Feed {
         let kept: Vec<Observation> = kept.into_iter().filter_map(Result::ok).collect();
         if kept.is_empty() {
             let reason = refused.into_iter().find_map(Result::err)?.to_string();
-            return Some(DeviceUpdate::NoMeasurement { address, reason });
+            return Some((DeviceUpdate::NoMeasurement { address, reason }, Vec::new()));
         }
         let mut latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
         for o in &kept {
@@ -140,6 +148,8 @@ impl Feed {
                 latest.insert(kind, o.clone());
             }
         }
-        Some(DeviceUpdate::Reading { address, vitals: kept.iter().map(ObservationView::from).collect() })
+        drop(latest);
+        let vitals = kept.iter().map(ObservationView::from).collect();
+        Some((DeviceUpdate::Reading { address, vitals }, kept))
     }
 }

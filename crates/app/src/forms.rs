@@ -7,6 +7,7 @@ use eclinic_domain::{
     ObservationStatus, OptionalText, Patient, PatientId, PhoneNumber, Quantity, RequiredText, Sex, Timestamp, UcumUnit,
     UserId, VitalKind,
 };
+use eclinic_signal::wire::Priority;
 use eclinic_store::{NewEncounter, NewPatient};
 use serde::Deserialize;
 use time::macros::format_description;
@@ -119,3 +120,27 @@ impl VitalEntry {
         })
     }
 }
+
+/// The longest queue label the server accepts, in characters.
+const QUEUE_LABEL_CHARS: usize = 80;
+
+/// What doctors see of a waiting patient: the visit's reason, cut to the server's limit. The name stays
+/// at the kiosk until a doctor takes the patient.
+pub(crate) fn queue_label(reason: &str) -> String {
+    let reason = reason.trim();
+    if reason.chars().count() <= QUEUE_LABEL_CHARS {
+        return reason.to_owned();
+    }
+    let cut: String = reason.chars().take(QUEUE_LABEL_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+pub(crate) fn parse_priority(text: &str) -> Result<Priority, AppError> {
+    match text {
+        "routine" => Ok(Priority::Routine),
+        "urgent" => Ok(Priority::Urgent),
+        "emergency" => Ok(Priority::Emergency),
+        _ => Err(AppError::UnknownChoice { what: "priority" }),
+    }
+}
+

@@ -6,24 +6,29 @@
 //! device feed. Every operation on records goes through the store with the signed-in session, so the
 //! store's role checks apply whatever the UI shows.
 
+pub mod consult;
 mod devices;
 pub mod duplicates;
 mod error;
 pub mod forms;
+pub mod server;
 pub mod views;
 
 pub use devices::DeviceUpdate;
 pub use error::{ApiError, AppError};
 
+use consult::{ConsultSink, Credentials, Desk, DeskCommand};
 use devices::DeviceWatch;
-use eclinic_domain::{Encounter, Timestamp};
+use eclinic_signal::ClientMessage;
+use server::ServerSettings;
+use eclinic_domain::{Encounter, Observation, Timestamp};
 use eclinic_peripherals::manager::DeviceManager;
 use eclinic_store::{KeyStore, PatientQuery, Session, Store};
 use forms::{PatientForm, VisitForm, VitalEntry};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::RwLock;
-use views::{ObservationView, PatientView, Registration, UserView, VisitView};
+use views::{DoctorView, ObservationView, PatientView, Registration, UserView, VisitView};
 
 /// The wall clock, in the store's terms. Only this crate's IO layer reads it; the domain never does.
 pub fn now() -> Timestamp {
@@ -47,6 +52,9 @@ pub struct Clinic {
     session: Mutex<Option<Session>>,
     visit: Mutex<Option<Encounter>>,
     devices: Mutex<Option<DeviceWatch>>,
+    /// The connection to the server for the consult, while queued, in a call, or (doctor) watching the queue.
+    /// Shared with the device feed, which sends live readings to the doctor during a call.
+    desk: Arc<Mutex<Option<Desk>>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -64,6 +72,7 @@ impl Clinic {
             session: Mutex::new(None),
             visit: Mutex::new(None),
             devices: Mutex::new(None),
+            desk: Arc::default(),
         })
     }
 
@@ -104,7 +113,7 @@ impl Clinic {
         Ok(user)
     }
 
-    /// Ends the session and any open visit; the device feed stops.
+    /// Ends the session and any open visit; the device feed stops, and any consult ends.
     pub fn sign_out(&self) {
         self.end_visit();
         *lock(&self.session) = None;
@@ -158,7 +167,9 @@ impl Clinic {
         Ok(view)
     }
 
+    /// Ends the open visit: its device feed stops, and its consult ends (a queued patient leaves the queue).
     pub fn end_visit(&self) {
+        self.leave_consult();
         *lock(&self.devices) = None;
         *lock(&self.visit) = None;
     }
@@ -183,14 +194,24 @@ impl Clinic {
     }
 
     /// Starts reading the paired devices for the open visit; each update goes to `sink` (from another
-    /// thread). Replaces an earlier feed.
+    /// thread), and during a call each reading also goes to the doctor. Replaces an earlier feed.
     pub fn watch_devices(&self, sink: impl Fn(DeviceUpdate) + Send + 'static) -> Result<(), AppError> {
         let visit = self.open_visit()?;
         self.session()?;
         let manager = DeviceManager::load(&self.data_dir.join(DEVICES_FILE))?;
         // The old feed is stopped (its thread joined) first: a serial port is opened by one feed at a time.
         *lock(&self.devices) = None;
-        *lock(&self.devices) = Some(DeviceWatch::start(manager, visit.patient, visit.id, now, sink));
+        let desk = Arc::clone(&self.desk);
+        let feed = move |update, observations: &[Observation]| {
+            if let Some(desk) = lock(&desk).as_ref() {
+                for vital in observations.iter().filter_map(consult::live_vital) {
+                    // Outside a call the desk drops it: live readings are for the doctor watching.
+                    let _ = desk.send(DeskCommand::Vital(vital));
+                }
+            }
+            sink(update);
+        };
+        *lock(&self.devices) = Some(DeviceWatch::start(manager, visit.patient, visit.id, now, feed));
         Ok(())
     }
 
@@ -208,5 +229,56 @@ impl Clinic {
             Ok(saved)
         })
         .await
+    }
+
+    /// Kiosk: puts the open visit's patient in the doctors' queue, with `priority` (`routine`, `urgent`,
+    /// `emergency`). The queue, the doctor taking the patient and the call go to `sink`.
+    pub async fn join_queue(&self, priority: &str, sink: Arc<dyn ConsultSink>) -> Result<(), AppError> {
+        let visit = self.open_visit()?;
+        self.session()?;
+        let ticket = ClientMessage::QueuePatient {
+            ticket: visit.id.to_string(),
+            label: forms::queue_label(visit.reason.as_str()),
+            priority: forms::parse_priority(priority)?,
+        };
+        let settings = ServerSettings::load(&self.data_dir)?;
+        self.leave_consult();
+        let (desk, _) = Desk::open(&settings, Credentials::Kiosk, Some(ticket), sink).await?;
+        *lock(&self.desk) = Some(desk);
+        Ok(())
+    }
+
+    /// Doctor: signs in to the server and watches the queue; the queue and the consults go to `sink`.
+    pub async fn doctor_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        sink: Arc<dyn ConsultSink>,
+    ) -> Result<DoctorView, AppError> {
+        let settings = ServerSettings::load(&self.data_dir)?;
+        self.leave_consult();
+        let credentials = Credentials::Doctor { username: username.trim(), password };
+        let (desk, tokens) = Desk::open(&settings, credentials, None, sink).await?;
+        *lock(&self.desk) = Some(desk);
+        Ok(DoctorView { name: tokens.display_name })
+    }
+
+    /// Doctor: takes this waiting patient; the call starts when the kiosk answers.
+    pub fn take_patient(&self, consult_id: &str) -> Result<(), AppError> {
+        self.desk_command(DeskCommand::Take(consult_id.to_owned()))
+    }
+
+    /// Ends the consult in progress for both ends; the doctor stays on the queue.
+    pub fn hang_up(&self) -> Result<(), AppError> {
+        self.desk_command(DeskCommand::HangUp)
+    }
+
+    /// Leaves the server: a queued patient leaves the queue, a consult in progress ends.
+    pub fn leave_consult(&self) {
+        *lock(&self.desk) = None;
+    }
+
+    fn desk_command(&self, command: DeskCommand) -> Result<(), AppError> {
+        lock(&self.desk).as_ref().ok_or(AppError::NoConsult)?.send(command)
     }
 }

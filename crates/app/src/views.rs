@@ -16,6 +16,12 @@ impl UserView {
     }
 }
 
+/// The doctor signed in at the server.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DoctorView {
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct PatientView {
     pub id: String,

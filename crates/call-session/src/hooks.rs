@@ -14,6 +14,8 @@ pub trait CallObserver: Send + Sync {
     fn picture_sent(&self, _frame: &I420Frame) {}
     /// A decoded picture from the far end.
     fn picture_received(&self, _frame: &I420Frame) {}
+    /// Decoded (or concealed) speech from the far end, 48 kHz mono, in arrival order.
+    fn speech_received(&self, _pcm: &[i16]) {}
     /// A message from the far end's data channel.
     fn message(&self, _message: &Message) {}
 }

@@ -59,7 +59,7 @@ pub(crate) async fn receive_track(
         }
         RtpCodecKind::Audio => {
             let recorder = record_dir.map(|dir| audio_recorder(&dir)).transpose()?;
-            receive_audio(track, shared, recorder).await
+            receive_audio(track, shared, observer, recorder).await
         }
         _ => Ok(()),
     }
@@ -127,6 +127,7 @@ async fn receive_video(
 async fn receive_audio(
     track: Arc<dyn TrackRemote>,
     shared: Arc<Shared>,
+    observer: Arc<dyn CallObserver>,
     mut recorder: Option<WavWriter>,
 ) -> Result<(), SessionError> {
     let mut receiver = AudioReceiver::new()?;
@@ -142,6 +143,7 @@ async fn receive_audio(
         receiver.handle_packet(&packet, &mut pcm);
         let counters = receiver.counters();
         shared.meter(|m| m.handle_audio(counters));
+        observer.speech_received(&pcm);
         if let Some(recorder) = &mut recorder {
             recorder.write(&pcm)?;
         }

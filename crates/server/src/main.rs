@@ -61,6 +61,61 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Create a doctor's account; the password is read from standard input.
+    CreateDoctor {
+        #[command(flatten)]
+        store: StoreArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Pakistan Medical and Dental Council registration number.
+        #[arg(long)]
+        pmdc: String,
+    },
+    /// Print a one-time code that enrols a kiosk; an admin signs in (the password on standard input).
+    EnrolmentCode {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The admin's username.
+        #[arg(long)]
+        admin: String,
+        /// The kiosk's name as doctors will see it, e.g. its village.
+        #[arg(long)]
+        kiosk_name: String,
+    },
+}
+
+fn read_password() -> anyhow::Result<Zeroizing<String>> {
+    let mut password = Zeroizing::new(String::new());
+    std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
+    let trimmed = Zeroizing::new(password.trim_end_matches(['\r', '\n']).to_owned());
+    Ok(trimmed)
+}
+
+/// Runs `job` on the accounts of the store `store` names, closing the store afterwards.
+async fn with_accounts<T>(
+    store: StoreArgs,
+    job: impl AsyncFnOnce(&Accounts) -> Result<T, eclinic_server::ServerError>,
+) -> anyhow::Result<T> {
+    let config = Config { data_dir: store.data, database_url: store.database_url, tls_cert_and_key: None, turn: None };
+    let store = open_store(&config).await?;
+    let result = async { job(&Accounts::new(store.clone())?).await }.await;
+    store.close().await;
+    Ok(result?)
+}
+
+async fn create_user(
+    store: StoreArgs,
+    kind: AccountKind,
+    username: &str,
+    name: &str,
+    pmdc: Option<&str>,
+) -> anyhow::Result<String> {
+    let password = read_password()?;
+    let new = NewUser { kind, username, password: &password, display_name: name, pmdc };
+    let created = with_accounts(store, async |accounts| accounts.create_user(&new, unix_now()).await).await?;
+    Ok(created.account_id)
 }
 
 fn unix_now() -> i64 {
@@ -114,21 +169,23 @@ async fn run() -> anyhow::Result<()> {
             }
         }
         Command::CreateAdmin { store, username, name } => {
-            let mut password = Zeroizing::new(String::new());
-            std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
-            let config =
-                Config { data_dir: store.data, database_url: store.database_url, tls_cert_and_key: None, turn: None };
-            let store = open_store(&config).await?;
-            let new = NewUser {
-                kind: AccountKind::Admin,
-                username: &username,
-                password: password.trim_end_matches(['\r', '\n']),
-                display_name: &name,
-                pmdc: None,
-            };
-            let created = async { Accounts::new(store.clone())?.create_user(&new, unix_now()).await }.await;
-            store.close().await;
-            println!("admin {} created", created?.account_id);
+            let id = create_user(store, AccountKind::Admin, &username, &name, None).await?;
+            println!("admin {id} created");
+        }
+        Command::CreateDoctor { store, username, name, pmdc } => {
+            let id = create_user(store, AccountKind::Doctor, &username, &name, Some(&pmdc)).await?;
+            println!("doctor {id} created");
+        }
+        Command::EnrolmentCode { store, admin, kiosk_name } => {
+            let password = read_password()?;
+            let enrolment = with_accounts(store, async |accounts| {
+                let tokens = accounts.login(&admin, &password, unix_now()).await?;
+                let enrolment = accounts.create_enrolment(&tokens.principal, &kiosk_name, unix_now()).await;
+                accounts.logout(&tokens.refresh_token, unix_now()).await?;
+                enrolment
+            })
+            .await?;
+            println!("{}", enrolment.code.as_str());
         }
     }
     Ok(())

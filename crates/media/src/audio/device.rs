@@ -47,6 +47,11 @@ pub fn list_audio_devices() -> Result<Vec<AudioDeviceInfo>, MediaError> {
         .collect())
 }
 
+/// The id of the default host's default loudspeaker, when there is one.
+pub fn default_output_id() -> Option<String> {
+    cpal::default_host().default_output_device()?.id().ok().map(|id| id.to_string())
+}
+
 fn find_device(id: &str) -> Result<cpal::Device, MediaError> {
     let parsed = cpal::DeviceId::from_str(id).map_err(device_error("device id"))?;
     let host = cpal::host_from_id(parsed.host()).map_err(device_error("audio host"))?;
