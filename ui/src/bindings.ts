@@ -42,7 +42,8 @@ export type CallSecondView = {
 	width: number,
 	height: number,
 	freeze_ms: number,
-	loss_percent: number | null,
+	/**  Packets lost of each thousand sent towards this end. */
+	loss_permille: number,
 	rtt_ms: number | null,
 	/**  `good`, `fair` or `poor`: what the health worker or doctor is shown. */
 	quality: string,
@@ -59,8 +60,6 @@ export type ConsultEvent =
 { event: "accepted"; doctor: string; pmdc: string | null } | 
 /**  Doctor: the patient taken. */
 { event: "taken"; label: string; kiosk: string } | 
-/**  Media flows. */
-{ event: "connected" } | 
 /**  One second of the call. */
 { event: "second"; stats: CallSecondView } | 
 /**  The far end lost its connection; the consult is held for it. */

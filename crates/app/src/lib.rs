@@ -231,6 +231,15 @@ impl Clinic {
         .await
     }
 
+    /// Enrols this kiosk with the server `settings` name, using a one-time code from its admin: the
+    /// kiosk's credential goes to the OS keyring and the settings to the data directory. Returns the
+    /// kiosk's name as the server knows it.
+    pub async fn enrol_kiosk(&self, settings: &ServerSettings, code: &str) -> Result<String, AppError> {
+        let (_, name) = settings.client()?.enrol_this_kiosk(code.trim()).await?;
+        settings.save(&self.data_dir)?;
+        Ok(name)
+    }
+
     /// Kiosk: puts the open visit's patient in the doctors' queue, with `priority` (`routine`, `urgent`,
     /// `emergency`). The queue, the doctor taking the patient and the call go to `sink`.
     pub async fn join_queue(&self, priority: &str, sink: Arc<dyn ConsultSink>) -> Result<(), AppError> {

@@ -13,6 +13,7 @@ use eclinic_signal::{ClientMessage as C, ServerMessage as S};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use super::live_vitals::LiveVitalPace;
 use super::events::{ConsultEvent, LiveVitalView, QueueEntryView, outcome_code, saturate};
 use super::media::{Speaker, call_media};
 use super::picture::{View, picture_packet};
@@ -50,6 +51,7 @@ impl CallObserver for ScreenObserver {
 
 struct RunningCall {
     started: tokio::time::Instant,
+    vitals: LiveVitalPace,
     commands: mpsc::UnboundedSender<CallCommand>,
     task: JoinHandle<Result<CallReport, SessionError>>,
 }
@@ -249,7 +251,8 @@ impl Line {
         let task = tokio::spawn(call.run(LONGEST_CALL, hooks, move |second| {
             sink.event(ConsultEvent::Second { stats: second.into() });
         }));
-        self.call = Some(RunningCall { started: tokio::time::Instant::now(), commands, task });
+        let started = tokio::time::Instant::now();
+        self.call = Some(RunningCall { started, vitals: LiveVitalPace::default(), commands, task });
     }
 
     async fn call_failed(&mut self, error: SessionError) -> Next {
@@ -288,9 +291,12 @@ impl Line {
                 }
             }
             DeskCommand::Vital(mut vital) => {
-                if let Some(call) = &self.call {
-                    vital.at_ms = u32::try_from(call.started.elapsed().as_millis()).unwrap_or(u32::MAX);
-                    let _ = call.commands.send(CallCommand::Send(Message::Vital(vital)));
+                if let Some(call) = &mut self.call {
+                    let since_start = call.started.elapsed();
+                    if call.vitals.admit(&vital.loinc, since_start) {
+                        vital.at_ms = u32::try_from(since_start.as_millis()).unwrap_or(u32::MAX);
+                        let _ = call.commands.send(CallCommand::Send(Message::Vital(vital)));
+                    }
                 }
                 Next::Continue
             }

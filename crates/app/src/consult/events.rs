@@ -21,8 +21,6 @@ pub enum ConsultEvent {
     Accepted { doctor: String, pmdc: Option<String> },
     /// Doctor: the patient taken.
     Taken { label: String, kiosk: String },
-    /// Media flows.
-    Connected,
     /// One second of the call.
     Second { stats: CallSecondView },
     /// The far end lost its connection; the consult is held for it.
@@ -92,7 +90,8 @@ pub struct CallSecondView {
     pub width: u32,
     pub height: u32,
     pub freeze_ms: u32,
-    pub loss_percent: f32,
+    /// Packets lost of each thousand sent towards this end.
+    pub loss_permille: u32,
     pub rtt_ms: Option<u32>,
     /// `good`, `fair` or `poor`: what the health worker or doctor is shown.
     pub quality: String,
@@ -125,7 +124,7 @@ impl From<&SecondStats> for CallSecondView {
             width: s.width,
             height: s.height,
             freeze_ms: s.freeze_ms,
-            loss_percent: (s.loss_fraction * 100.0) as f32,
+            loss_permille: (s.loss_fraction * 1_000.0).round() as u32,
             rtt_ms: s.rtt_ms,
             quality: quality(s).to_owned(),
         }

@@ -4,6 +4,7 @@
 //! messages shown through a [`ConsultSink`].
 
 mod desk;
+mod live_vitals;
 pub mod events;
 mod media;
 pub mod picture;

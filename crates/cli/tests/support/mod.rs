@@ -65,90 +65,16 @@ pub fn as_admin(data: &Path, args: &[&str]) -> Run {
     eclinic(data, &full, &format!("{ADMIN_PASSWORD}\n"))
 }
 
-/// A real `eclinic-server` (built beside `eclinic` by the workspace test run) on a loopback port with a
-/// development certificate and a fresh embedded store; killed when dropped.
-pub struct ServerProcess {
-    child: std::process::Child,
-    pub base: String,
-    pub certificate: PathBuf,
-    admin_token: String,
-    runtime: tokio::runtime::Runtime,
-}
+#[path = "../../../server/tests/common/server_process.rs"]
+mod server_process;
 
-const SERVER_ADMIN_PASSWORD: &str = "server admin password";
+/// A real `eclinic-server`, built beside `eclinic` by the workspace test run.
+pub struct ServerProcess;
 
 impl ServerProcess {
-    /// `turn`: extra `serve` arguments enabling TURN, if any.
-    pub fn start(dir: &Path, turn: Option<&[String]>) -> Self {
+    pub fn start(dir: &Path, turn: Option<&[String]>) -> server_process::ServerProcess {
         let binary = Path::new(env!("CARGO_BIN_EXE_eclinic")).with_file_name("eclinic-server");
-        let data = dir.join("server");
-        let data_arg = data.to_str().unwrap();
-        let mut create = Command::new(&binary)
-            .args(["create-admin", "--data", data_arg, "--username", "admin", "--name", "Admin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("{} runs (built by the workspace test run): {e}", binary.display()));
-        create.stdin.take().unwrap().write_all(SERVER_ADMIN_PASSWORD.as_bytes()).unwrap();
-        assert!(create.wait().unwrap().success());
-        let mut child = Command::new(&binary)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data", data_arg])
-            .args(turn.unwrap_or_default())
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
-        let base =
-            line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("server said {line:?}")).to_owned();
-        let certificate = data.join("tls").join("dev-cert.pem");
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let mut server = Self { child, base, certificate, admin_token: String::new(), runtime };
-        server.admin_token = server
-            .block_on(|client| async move { client.login("admin", SERVER_ADMIN_PASSWORD).await.unwrap().access_token });
-        server
-    }
-
-    fn block_on<F, T>(&self, job: impl FnOnce(eclinic_connect::ServerClient) -> F) -> T
-    where
-        F: std::future::Future<Output = T>,
-    {
-        let tls = eclinic_connect::trust_certificate(&self.certificate).unwrap();
-        let client = eclinic_connect::ServerClient::new(&self.base, tls).unwrap();
-        self.runtime.block_on(job(client))
-    }
-
-    /// A kiosk enrolled with a one-time code: its id and device secret.
-    pub fn enrol_kiosk(&self, name: &str) -> (String, String) {
-        let admin = self.admin_token.clone();
-        self.block_on(|client| async move {
-            let code = client.create_enrolment(&admin, name).await.unwrap().code;
-            let credential = client.enrol(&code).await.unwrap();
-            (credential.kiosk_id, credential.secret)
-        })
-    }
-
-    pub fn create_doctor(&self, username: &str, password: &str) {
-        let admin = self.admin_token.clone();
-        self.block_on(|client| async move {
-            let user = eclinic_signal::api::NewUserRequest {
-                role: eclinic_signal::api::AccountRole::Doctor,
-                username: username.to_owned(),
-                password: password.to_owned(),
-                display_name: "Dr Call".to_owned(),
-                pmdc: Some("12345-P".to_owned()),
-            };
-            client.create_user(&admin, &user).await.unwrap();
-        });
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        server_process::ServerProcess::start(&binary, dir, turn)
     }
 }
 

@@ -1,0 +1,252 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+//! A whole consult through a real `eclinic-server` process: a kiosk enrolled with a one-time code (its
+//! credential in the OS keyring) queues a patient, a doctor signed in with a password sees the queue and
+//! takes the patient, the call runs over real sockets with pictures both ways and the kiosk's simulated
+//! oximeter live at the doctor's end, and hanging up ends it for both.
+
+#[path = "../../server/tests/common/server_process.rs"]
+mod server_process;
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use eclinic_app::consult::ConsultSink;
+use eclinic_app::consult::events::ConsultEvent;
+use eclinic_app::forms::{PatientForm, VisitForm};
+use eclinic_app::server::ServerSettings;
+use eclinic_app::views::Registration;
+use eclinic_app::{Clinic, DEVICES_FILE};
+use server_process::ServerProcess;
+
+const DOCTOR_PASSWORD: &str = "doctor app password";
+/// A picture packet's header: version, view, width and height.
+const PICTURE_HEADER: usize = 6;
+
+/// Whether `packet` holds exactly the I420 picture its header announces.
+fn well_formed(packet: &[u8]) -> bool {
+    let [1, 0 | 1, w0, w1, h0, h1, ..] = *packet else { return false };
+    let (width, height) = (usize::from(u16::from_le_bytes([w0, w1])), usize::from(u16::from_le_bytes([h0, h1])));
+    packet.len() == PICTURE_HEADER + width * height * 3 / 2
+}
+
+/// `eclinic-server`, built beside this test by the workspace test run (`target/<profile>/`).
+fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let binary = exe.parent().and_then(Path::parent).unwrap().join("eclinic-server");
+    assert!(binary.exists(), "{} is built by the workspace test run (cargo build -p eclinic-server)", binary.display());
+    binary
+}
+
+#[derive(Default)]
+struct Screen {
+    events: Mutex<Vec<ConsultEvent>>,
+    self_pictures: AtomicU32,
+    far_pictures: AtomicU32,
+    bad_pictures: AtomicU32,
+}
+
+impl ConsultSink for Screen {
+    fn event(&self, event: ConsultEvent) {
+        self.events.lock().unwrap().push(event);
+    }
+    fn picture(&self, packet: Vec<u8>) {
+        let counter = match packet.get(1) {
+            Some(0) => &self.self_pictures,
+            Some(1) => &self.far_pictures,
+            _ => &self.bad_pictures,
+        };
+        if !well_formed(&packet) {
+            self.bad_pictures.fetch_add(1, Ordering::Relaxed);
+        }
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Screen {
+    fn find<T>(&self, pick: impl Fn(&ConsultEvent) -> Option<T>) -> Option<T> {
+        self.events.lock().unwrap().iter().rev().find_map(pick)
+    }
+
+    fn count(&self, pick: impl Fn(&ConsultEvent) -> bool) -> usize {
+        self.events.lock().unwrap().iter().filter(|e| pick(e)).count()
+    }
+
+    async fn wait_for<T>(&self, what: &str, pick: impl Fn(&ConsultEvent) -> Option<T>) -> T {
+        for _ in 0..200 {
+            if let Some(found) = self.find(&pick) {
+                return found;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let events = self.events.lock().unwrap();
+        let last: Vec<_> = events.iter().rev().take(12).collect();
+        panic!("{what} within 20 s; {} events, the last: {last:?}", events.len());
+    }
+}
+
+fn settings(server: &ServerProcess) -> ServerSettings {
+    ServerSettings {
+        url: server.base.clone(),
+        ca_pem: server.certificate.clone(),
+        media_bind: vec!["127.0.0.1:0".into()],
+    }
+}
+
+/// A kiosk with a signed-in health worker and an open visit for a registered patient.
+async fn kiosk_with_visit(reason: &str) -> support::Kiosk {
+    let k = support::kiosk().await;
+    k.clinic.sign_in("nurse", support::NURSE_PIN).await.unwrap();
+    let form =
+        PatientForm { name: "Rukhsana Bibi".into(), sex: "female".into(), age: Some(44), ..PatientForm::default() };
+    let Registration::Registered { patient } = k.clinic.register_patient(&form, false).await.unwrap() else {
+        panic!("a new patient")
+    };
+    let visit = VisitForm {
+        patient_id: patient.id,
+        reason: reason.into(),
+        guardian: None,
+        consent_language: "ur".into(),
+    };
+    k.clinic.start_visit(&visit).await.unwrap();
+    k
+}
+
+async fn doctor_desk(server: &ServerProcess, screen: &Arc<Screen>) -> support::Kiosk {
+    let d = support::kiosk().await;
+    settings(server).save(d.dir.path()).unwrap();
+    let doctor = d.clinic.doctor_sign_in("drcall", DOCTOR_PASSWORD, screen.clone()).await.unwrap();
+    assert_eq!(doctor.name, "Dr Call");
+    d
+}
+
+async fn enrol(clinic: &Clinic, server: &ServerProcess, (name, code): &(&str, String)) {
+    assert_eq!(clinic.enrol_kiosk(&settings(server), code).await.unwrap(), *name);
+}
+
+/// The server runs outside the test's runtime (its helper blocks on one of its own).
+fn with_server(test: impl AsyncFnOnce(&ServerProcess, Vec<(&'static str, String)>), kiosks: &[&'static str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(&server_binary(), dir.path(), None);
+    server.create_doctor("drcall", DOCTOR_PASSWORD);
+    let codes = kiosks.iter().map(|name| (*name, server.enrolment_code(name))).collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(test(&server, codes));
+}
+
+#[test]
+fn a_queued_patient_is_taken_called_and_hung_up() {
+    with_server(a_queued_patient_is_taken_called_and_hung_up_through, &["Kiosk Basti Malook"]);
+}
+
+async fn a_queued_patient_is_taken_called_and_hung_up_through(server: &ServerProcess, codes: Vec<(&str, String)>) {
+    let kiosk = kiosk_with_visit("fever for three days").await;
+    enrol(&kiosk.clinic, server, &codes[0]).await;
+    std::fs::write(kiosk.dir.path().join(DEVICES_FILE), "cms50dplus\tsimulated:finger\n").unwrap();
+    kiosk.clinic.watch_devices(|_| {}).unwrap();
+    let (at_kiosk, at_doctor) = (Arc::new(Screen::default()), Arc::new(Screen::default()));
+    let doctor = doctor_desk(server, &at_doctor).await;
+
+    kiosk.clinic.join_queue("urgent", at_kiosk.clone()).await.unwrap();
+    let position = at_kiosk.wait_for("a place in the queue", |e| match e {
+        ConsultEvent::Queued { position, .. } => Some(*position),
+        _ => None,
+    });
+    assert_eq!(position.await, 1);
+    let entry = at_doctor
+        .wait_for("the patient in the doctor's queue", |e| match e {
+            ConsultEvent::Queue { entries } if entries.len() == 1 => entries.first().cloned(),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        (entry.label.as_str(), entry.priority.as_str(), entry.kiosk.as_str()),
+        ("fever for three days", "urgent", "Kiosk Basti Malook")
+    );
+
+    doctor.clinic.take_patient(&entry.consult_id).unwrap();
+    let (name, pmdc) = at_kiosk
+        .wait_for("the doctor's name at the kiosk", |e| match e {
+            ConsultEvent::Accepted { doctor, pmdc } => Some((doctor.clone(), pmdc.clone())),
+            _ => None,
+        })
+        .await;
+    assert_eq!((name.as_str(), pmdc.as_deref()), ("Dr Call", Some("12345-P")));
+    for (side, screen) in [("kiosk", &at_kiosk), ("doctor", &at_doctor)] {
+        screen
+            .wait_for(&format!("{side}: a second of the call with pictures"), |e| match e {
+                ConsultEvent::Second { stats } if stats.received_fps >= 5 && stats.width == 320 => Some(()),
+                _ => None,
+            })
+            .await;
+    }
+    let spo2 = at_doctor
+        .wait_for("the kiosk's live SpO2 at the doctor", |e| match e {
+            ConsultEvent::Vital { vital } if vital.kind.as_deref() == Some("spo2") => Some(vital.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(spo2.unit, "%");
+    assert!(spo2.value.parse::<u32>().is_ok_and(|v| (80..=100).contains(&v)), "{spo2:?}");
+
+    let vitals_before = at_doctor.count(|e| matches!(e, ConsultEvent::Vital { .. }));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let vitals = at_doctor.count(|e| matches!(e, ConsultEvent::Vital { .. })) - vitals_before;
+    // The oximeter reads many times a second; the doctor gets each vital about once a second.
+    assert!((2..=10).contains(&vitals), "SpO2 and pulse for 3 s: {vitals} live readings");
+    kiosk.clinic.hang_up().unwrap();
+    for (side, screen) in [("kiosk", &at_kiosk), ("doctor", &at_doctor)] {
+        let outcome = screen
+            .wait_for(&format!("{side}: the end"), |e| match e {
+                ConsultEvent::Ended { outcome } => Some(outcome.clone()),
+                _ => None,
+            })
+            .await;
+        assert_eq!(outcome, "completed", "{side}");
+        let (own, far) = (screen.self_pictures.load(Ordering::Relaxed), screen.far_pictures.load(Ordering::Relaxed));
+        assert!(own >= 30 && far >= 30, "{side}: pictures for the self-view {own} and from the far end {far}");
+        assert_eq!(screen.bad_pictures.load(Ordering::Relaxed), 0, "{side}: every packet a whole picture");
+        let failures = screen.find(|e| matches!(e, ConsultEvent::Failed { .. }).then(|| format!("{e:?}")));
+        assert_eq!(failures, None, "{side}");
+    }
+    assert!(doctor.clinic.hang_up().is_ok(), "the doctor stays on the queue after the consult");
+    kiosk.clinic.close().await.unwrap();
+    doctor.clinic.close().await.unwrap();
+}
+
+#[test]
+fn what_cannot_start_a_consult_says_why() {
+    with_server(what_cannot_start_a_consult_says_why_at, &["Kiosk Kot Addu"]);
+}
+
+async fn what_cannot_start_a_consult_says_why_at(server: &ServerProcess, codes: Vec<(&str, String)>) {
+    let screen: Arc<Screen> = Arc::default();
+
+    let kiosk = kiosk_with_visit("cough").await;
+    let refused = kiosk.clinic.join_queue("routine", screen.clone()).await.unwrap_err();
+    assert_eq!(refused.code(), "no_server", "{refused}");
+    settings(server).save(kiosk.dir.path()).unwrap();
+    let refused = kiosk.clinic.join_queue("routine", screen.clone()).await.unwrap_err();
+    assert_eq!(refused.code(), "not_enrolled", "{refused}");
+    let refused = kiosk.clinic.enrol_kiosk(&settings(server), "NOT-A-CODE").await.unwrap_err();
+    assert_eq!(refused.code(), "server_refused", "{refused}");
+    enrol(&kiosk.clinic, server, &codes[0]).await;
+    let refused = kiosk.clinic.join_queue("whenever", screen.clone()).await.unwrap_err();
+    assert_eq!(refused.code(), "invalid_input", "{refused}");
+    assert_eq!(kiosk.clinic.hang_up().unwrap_err().code(), "no_consult");
+    kiosk.clinic.end_visit();
+    assert_eq!(kiosk.clinic.join_queue("routine", screen.clone()).await.unwrap_err().code(), "no_visit");
+
+    let doctor = support::kiosk().await;
+    settings(server).save(doctor.dir.path()).unwrap();
+    let refused = doctor.clinic.doctor_sign_in("drcall", "not the password", screen.clone()).await.unwrap_err();
+    assert_eq!(refused.code(), "invalid_credentials", "{refused}");
+    assert!(!refused.to_string().contains("not the password"));
+    assert_eq!(doctor.clinic.take_patient("any").unwrap_err().code(), "no_consult");
+    let elsewhere = ServerSettings { url: "https://127.0.0.1:9".into(), ..settings(server) };
+    elsewhere.save(doctor.dir.path()).unwrap();
+    let refused = doctor.clinic.doctor_sign_in("drcall", DOCTOR_PASSWORD, screen).await.unwrap_err();
+    assert_eq!(refused.code(), "server_unreachable", "{refused}");
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { ConsultEvent } from "../bindings";
+import { applyEvent, initialConsult, waitMinutes, type ConsultState } from "./consult";
+
+function fold(events: ConsultEvent[]): ConsultState {
+  return events.reduce(applyEvent, initialConsult());
+}
+
+const second = {
+  second: 1,
+  send_kbps: 250,
+  receive_kbps: 240,
+  estimate_kbps: 300,
+  received_fps: 15,
+  width: 320,
+  height: 240,
+  freeze_ms: 0,
+  loss_permille: 0,
+  rtt_ms: 40,
+  quality: "good",
+};
+
+describe("applyEvent", () => {
+  const cases: [string, ConsultEvent[], Partial<ConsultState>][] = [
+    ["a queued patient's place", [{ event: "queued", position: 2, estimated_wait_s: 300 }], { position: 2, estimatedWaitS: 300, stage: "queued" }],
+    ["doctors online", [{ event: "doctors_online", count: 3 }], { doctorsOnline: 3 }],
+    ["the doctor who took the patient", [{ event: "accepted", doctor: "Dr Saima", pmdc: "54321-P" }], { stage: "accepted", doctor: { name: "Dr Saima", pmdc: "54321-P" } }],
+    ["the call once a second arrives", [{ event: "accepted", doctor: "D", pmdc: null }, { event: "second", stats: second }], { stage: "in_call", second }],
+    ["the far end away and back", [{ event: "peer_away" }, { event: "peer_back" }], { peerAway: false }],
+    ["the end", [{ event: "second", stats: second }, { event: "ended", outcome: "completed" }], { stage: "ended", outcome: "completed" }],
+    ["a failure, kept beside the state", [{ event: "queued", position: 1, estimated_wait_s: null }, { event: "failed", error: { code: "server_unreachable", message: "m" } }], { position: 1, error: { code: "server_unreachable", message: "m" } }],
+    ["a new patient taken clears the last call", [{ event: "vital", vital: { loinc: "59408-5", kind: "spo2", value: "97", unit: "%" } }, { event: "ended", outcome: "completed" }, { event: "taken", label: "fever", kiosk: "Thatta" }], { stage: "accepted", vitals: {}, outcome: null, patient: { label: "fever", kiosk: "Thatta" } }],
+  ];
+  it.each(cases)("folds %s", (_, events, expected) => {
+    expect(fold(events)).toMatchObject(expected);
+  });
+
+  it("keeps the latest value of each vital", () => {
+    const state = fold([
+      { event: "vital", vital: { loinc: "59408-5", kind: "spo2", value: "97", unit: "%" } },
+      { event: "vital", vital: { loinc: "8867-4", kind: "heart-rate", value: "80", unit: "/min" } },
+      { event: "vital", vital: { loinc: "59408-5", kind: "spo2", value: "95", unit: "%" } },
+    ]);
+    expect(Object.values(state.vitals).map((v) => v.value)).toEqual(["95", "80"]);
+  });
+});
+
+describe("waitMinutes", () => {
+  it.each([
+    [null, null],
+    [0, 1],
+    [59, 1],
+    [61, 2],
+    [600, 10],
+  ])("%s s is %s min", (seconds, minutes) => {
+    expect(waitMinutes(seconds)).toBe(minutes);
+  });
+});

@@ -1,0 +1,79 @@
+// What the consult screens show, folded from the events the app sends (`ConsultEvent`).
+
+import type { ApiError, CallSecondView, ConsultEvent, LiveVitalView, QueueEntryView } from "../bindings";
+
+export type Stage = "queued" | "accepted" | "in_call" | "ended";
+
+export interface ConsultState {
+  stage: Stage;
+  position: number | null;
+  estimatedWaitS: number | null;
+  doctorsOnline: number | null;
+  doctor: { name: string; pmdc: string | null } | null;
+  /** Doctor: the patient taken. */
+  patient: { label: string; kiosk: string } | null;
+  queue: QueueEntryView[];
+  second: CallSecondView | null;
+  /** The latest live value of each vital, by LOINC code. */
+  vitals: Record<string, LiveVitalView>;
+  peerAway: boolean;
+  outcome: string | null;
+  error: ApiError | null;
+}
+
+export function initialConsult(): ConsultState {
+  return {
+    stage: "queued",
+    position: null,
+    estimatedWaitS: null,
+    doctorsOnline: null,
+    doctor: null,
+    patient: null,
+    queue: [],
+    second: null,
+    vitals: {},
+    peerAway: false,
+    outcome: null,
+    error: null,
+  };
+}
+
+export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultState {
+  switch (event.event) {
+    case "queued":
+      return { ...state, position: event.position, estimatedWaitS: event.estimated_wait_s };
+    case "doctors_online":
+      return { ...state, doctorsOnline: event.count };
+    case "queue":
+      return { ...state, queue: event.entries };
+    case "accepted":
+      return { ...state, stage: "accepted", doctor: { name: event.doctor, pmdc: event.pmdc }, error: null };
+    case "taken":
+      return {
+        ...state,
+        stage: "accepted",
+        patient: { label: event.label, kiosk: event.kiosk },
+        second: null,
+        vitals: {},
+        outcome: null,
+        error: null,
+      };
+    case "second":
+      return { ...state, stage: "in_call", second: event.stats };
+    case "peer_away":
+      return { ...state, peerAway: true };
+    case "peer_back":
+      return { ...state, peerAway: false };
+    case "vital":
+      return { ...state, vitals: { ...state.vitals, [event.vital.loinc]: event.vital } };
+    case "ended":
+      return { ...state, stage: "ended", outcome: event.outcome, peerAway: false };
+    case "failed":
+      return { ...state, error: event.error };
+  }
+}
+
+/** Minutes to wait, rounded up; null while unknown. */
+export function waitMinutes(seconds: number | null): number | null {
+  return seconds === null ? null : Math.max(1, Math.ceil(seconds / 60));
+}

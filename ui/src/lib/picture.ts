@@ -1,0 +1,39 @@
+// A picture from the call, as `eclinic_app::consult::picture` packs it: version 1, the view (0 self, 1 far),
+// width and height (u16, little-endian), then the I420 planes Y, U and V.
+
+export type View = "self" | "far";
+
+export interface Picture {
+  view: View;
+  width: number;
+  height: number;
+  y: Uint8Array;
+  u: Uint8Array;
+  v: Uint8Array;
+}
+
+const VERSION = 1;
+const HEADER = 6;
+
+/** The picture in `packet`, or null when it is not one this build can draw. */
+export function readPicture(packet: unknown): Picture | null {
+  if (!(packet instanceof ArrayBuffer) || packet.byteLength < HEADER) return null;
+  const header = new DataView(packet, 0, HEADER);
+  if (header.getUint8(0) !== VERSION) return null;
+  const viewByte = header.getUint8(1);
+  if (viewByte > 1) return null;
+  const width = header.getUint16(2, true);
+  const height = header.getUint16(4, true);
+  if (width === 0 || height === 0 || width % 2 !== 0 || height % 2 !== 0) return null;
+  const luma = width * height;
+  const chroma = luma / 4;
+  if (packet.byteLength !== HEADER + luma + 2 * chroma) return null;
+  return {
+    view: viewByte === 0 ? "self" : "far",
+    width,
+    height,
+    y: new Uint8Array(packet, HEADER, luma),
+    u: new Uint8Array(packet, HEADER + luma, chroma),
+    v: new Uint8Array(packet, HEADER + luma + chroma, chroma),
+  };
+}
