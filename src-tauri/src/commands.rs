@@ -1,9 +1,9 @@
 //! The IPC commands. Each makes one call into `eclinic-app` and returns; errors cross as `{code, message}`.
 
-use crate::state::AppState;
-use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
 use crate::consult_sink::{ChannelSink, PicturePacket};
+use crate::state::AppState;
 use eclinic_app::consult::events::ConsultEvent;
+use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
 use eclinic_app::views::{DoctorView, ObservationView, PatientView, Registration, UserView, VisitView};
 use eclinic_app::{ApiError, DeviceUpdate};
 use std::sync::Arc;

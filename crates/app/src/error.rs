@@ -5,8 +5,8 @@ use eclinic_call_session::SessionError;
 use eclinic_connect::ConnectError;
 use eclinic_domain::ValidationError;
 use eclinic_media::MediaError;
-use eclinic_signal::wire::ErrorCode;
 use eclinic_peripherals::PeripheralError;
+use eclinic_signal::wire::ErrorCode;
 use eclinic_store::StoreError;
 use serde::Serialize;
 

@@ -143,4 +143,3 @@ pub(crate) fn parse_priority(text: &str) -> Result<Priority, AppError> {
         _ => Err(AppError::UnknownChoice { what: "priority" }),
     }
 }
-

@@ -19,12 +19,12 @@ pub use error::{ApiError, AppError};
 
 use consult::{ConsultSink, Credentials, Desk, DeskCommand};
 use devices::DeviceWatch;
-use eclinic_signal::ClientMessage;
-use server::ServerSettings;
 use eclinic_domain::{Encounter, Observation, Timestamp};
 use eclinic_peripherals::manager::DeviceManager;
+use eclinic_signal::ClientMessage;
 use eclinic_store::{KeyStore, PatientQuery, Session, Store};
 use forms::{PatientForm, VisitForm, VitalEntry};
+use server::ServerSettings;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::RwLock;
@@ -229,15 +229,6 @@ impl Clinic {
             Ok(saved)
         })
         .await
-    }
-
-    /// Enrols this kiosk with the server `settings` name, using a one-time code from its admin: the
-    /// kiosk's credential goes to the OS keyring and the settings to the data directory. Returns the
-    /// kiosk's name as the server knows it.
-    pub async fn enrol_kiosk(&self, settings: &ServerSettings, code: &str) -> Result<String, AppError> {
-        let (_, name) = settings.client()?.enrol_this_kiosk(code.trim()).await?;
-        settings.save(&self.data_dir)?;
-        Ok(name)
     }
 
     /// Kiosk: puts the open visit's patient in the doctors' queue, with `priority` (`routine`, `urgent`,

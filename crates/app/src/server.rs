@@ -36,6 +36,14 @@ impl ServerSettings {
             .map_err(|e| AppError::ServerSettings(e.to_string()))
     }
 
+    /// Enrols this kiosk with a one-time code from the server's admin: the kiosk's credential goes to the OS
+    /// keyring and these settings to `data_dir`. Returns the kiosk's name as the server knows it.
+    pub async fn enrol_kiosk(&self, data_dir: &Path, code: &str) -> Result<String, AppError> {
+        let (_, name) = self.client()?.enrol_this_kiosk(code.trim()).await?;
+        self.save(data_dir)?;
+        Ok(name)
+    }
+
     pub fn client(&self) -> Result<ServerClient, AppError> {
         Ok(ServerClient::new(&self.url, trust_certificate(&self.ca_pem)?)?)
     }

@@ -13,12 +13,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use eclinic_app::DEVICES_FILE;
 use eclinic_app::consult::ConsultSink;
 use eclinic_app::consult::events::ConsultEvent;
 use eclinic_app::forms::{PatientForm, VisitForm};
 use eclinic_app::server::ServerSettings;
 use eclinic_app::views::Registration;
-use eclinic_app::{Clinic, DEVICES_FILE};
 use server_process::ServerProcess;
 
 const DOCTOR_PASSWORD: &str = "doctor app password";
@@ -104,12 +104,8 @@ async fn kiosk_with_visit(reason: &str) -> support::Kiosk {
     let Registration::Registered { patient } = k.clinic.register_patient(&form, false).await.unwrap() else {
         panic!("a new patient")
     };
-    let visit = VisitForm {
-        patient_id: patient.id,
-        reason: reason.into(),
-        guardian: None,
-        consent_language: "ur".into(),
-    };
+    let visit =
+        VisitForm { patient_id: patient.id, reason: reason.into(), guardian: None, consent_language: "ur".into() };
     k.clinic.start_visit(&visit).await.unwrap();
     k
 }
@@ -122,8 +118,8 @@ async fn doctor_desk(server: &ServerProcess, screen: &Arc<Screen>) -> support::K
     d
 }
 
-async fn enrol(clinic: &Clinic, server: &ServerProcess, (name, code): &(&str, String)) {
-    assert_eq!(clinic.enrol_kiosk(&settings(server), code).await.unwrap(), *name);
+async fn enrol(kiosk: &support::Kiosk, server: &ServerProcess, (name, code): &(&str, String)) {
+    assert_eq!(settings(server).enrol_kiosk(kiosk.dir.path(), code).await.unwrap(), *name);
 }
 
 /// The server runs outside the test's runtime (its helper blocks on one of its own).
@@ -143,7 +139,7 @@ fn a_queued_patient_is_taken_called_and_hung_up() {
 
 async fn a_queued_patient_is_taken_called_and_hung_up_through(server: &ServerProcess, codes: Vec<(&str, String)>) {
     let kiosk = kiosk_with_visit("fever for three days").await;
-    enrol(&kiosk.clinic, server, &codes[0]).await;
+    enrol(&kiosk, server, &codes[0]).await;
     std::fs::write(kiosk.dir.path().join(DEVICES_FILE), "cms50dplus\tsimulated:finger\n").unwrap();
     kiosk.clinic.watch_devices(|_| {}).unwrap();
     let (at_kiosk, at_doctor) = (Arc::new(Screen::default()), Arc::new(Screen::default()));
@@ -230,9 +226,9 @@ async fn what_cannot_start_a_consult_says_why_at(server: &ServerProcess, codes: 
     settings(server).save(kiosk.dir.path()).unwrap();
     let refused = kiosk.clinic.join_queue("routine", screen.clone()).await.unwrap_err();
     assert_eq!(refused.code(), "not_enrolled", "{refused}");
-    let refused = kiosk.clinic.enrol_kiosk(&settings(server), "NOT-A-CODE").await.unwrap_err();
+    let refused = settings(server).enrol_kiosk(kiosk.dir.path(), "NOT-A-CODE").await.unwrap_err();
     assert_eq!(refused.code(), "server_refused", "{refused}");
-    enrol(&kiosk.clinic, server, &codes[0]).await;
+    enrol(&kiosk, server, &codes[0]).await;
     let refused = kiosk.clinic.join_queue("whenever", screen.clone()).await.unwrap_err();
     assert_eq!(refused.code(), "invalid_input", "{refused}");
     assert_eq!(kiosk.clinic.hang_up().unwrap_err().code(), "no_consult");

@@ -17,6 +17,6 @@ mod send;
 mod shared;
 
 pub use call::{Call, CallReport, Media};
-pub use hooks::{CallCommand, CallHooks, CallObserver, Unobserved};
 pub use error::SessionError;
+pub use hooks::{CallCommand, CallHooks, CallObserver, Unobserved};
 pub use peer::{IceServer, NetworkSetup};

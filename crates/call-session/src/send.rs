@@ -22,8 +22,8 @@ use webrtc::peer_connection::{PeerConnection, RTCStatsReportEntry, StatsSelector
 use webrtc::rtp_transceiver::RtpSender;
 
 use crate::SessionError;
-use crate::hooks::CallObserver;
 use crate::estimate::EstimateHandle;
+use crate::hooks::CallObserver;
 use crate::shared::Shared;
 
 /// What the encoders may spend of the estimate: the pacer sends at the estimate, and retransmissions,

@@ -43,6 +43,31 @@ pub enum Command {
     Devices(DevicesCommand),
     /// A whole call without the UI, for tests, benchmarks and field debugging (no store needed).
     Call(CallArgs),
+    /// The clinic server this installation uses (no store needed).
+    #[command(subcommand)]
+    Server(ServerCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerAddress {
+    /// The server, e.g. https://clinic.example.org:8443.
+    #[arg(long)]
+    pub url: String,
+    /// The certificate (PEM) to trust for it.
+    #[arg(long)]
+    pub ca: PathBuf,
+    /// Local UDP address for calls' ICE candidates (repeatable); every interface when absent.
+    #[arg(long)]
+    pub media_bind: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Use this server (a doctor's computer, or a kiosk already enrolled).
+    Set(ServerAddress),
+    /// Enrol this kiosk with the server: the one-time code from its admin comes from ECLINIC_SECRET or stdin;
+    /// the kiosk's credential goes to the OS keyring.
+    Enrol(ServerAddress),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,12 +1,14 @@
 //! Each subcommand: parse and validate its arguments into domain values, make one store call, report.
 
 use crate::args::{
-    AuditCommand, BackupCommand, Cli, Command, KeyCommand, PatientCommand, RoleArg, SexArg, UserCommand, VitalsCommand,
+    AuditCommand, BackupCommand, Cli, Command, KeyCommand, PatientCommand, RoleArg, ServerCommand, SexArg, UserCommand,
+    VitalsCommand,
 };
 use crate::input::secret;
 use crate::output::{Report, UserOut};
 use eclinic_app::forms::{PatientForm, VitalEntry};
 pub use eclinic_app::now;
+use eclinic_app::server::ServerSettings;
 use eclinic_app::views::{ObservationView, PatientView};
 use eclinic_domain::{PatientId, PmdcNumber, RequiredText, Role, Sex, User, Username, ValidationError};
 use eclinic_store::{
@@ -67,6 +69,23 @@ fn parse_id<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, Failure> 
     text.parse().map_err(|_| Failure::usage(format!("{what} must be a UUID")))
 }
 
+async fn server_link(data: &Path, command: &ServerCommand) -> Result<Report, Failure> {
+    let (ServerCommand::Set(address) | ServerCommand::Enrol(address)) = command;
+    let settings =
+        ServerSettings { url: address.url.clone(), ca_pem: address.ca.clone(), media_bind: address.media_bind.clone() };
+    match command {
+        ServerCommand::Set(_) => {
+            settings.save(data)?;
+            Ok(Report::ServerSet { url: settings.url })
+        }
+        ServerCommand::Enrol(_) => {
+            let code = secret("ECLINIC_SECRET", "the enrolment code")?;
+            let kiosk_name = settings.enrol_kiosk(data, &code).await?;
+            Ok(Report::KioskEnrolled { url: settings.url, kiosk_name })
+        }
+    }
+}
+
 pub async fn run(cli: Cli) -> Result<Report, Failure> {
     match &cli.command {
         Command::Init(init) => {
@@ -91,6 +110,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
         Command::Bench(bench) => crate::bench::run(bench).await,
         Command::Devices(devices) => crate::devices::run(devices),
         Command::Call(call) => crate::call::run(call).await,
+        Command::Server(server) => server_link(&cli.data, server).await,
         Command::Key(KeyCommand::ImportRecovery) => {
             let text = secret("ECLINIC_RECOVERY_KEY", "the recovery key")?;
             let key = DbKey::from_recovery_hex(&text).map_err(StoreError::from)?;
@@ -146,6 +166,7 @@ async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Re
         | Command::Bench(_)
         | Command::Devices(_)
         | Command::Call(_)
+        | Command::Server(_)
         | Command::Key(KeyCommand::ImportRecovery | KeyCommand::Rotate)
         | Command::Backup(BackupCommand::Restore { .. }) => {
             return Err(Failure::usage("this command does not run on an open store".into()));

@@ -33,6 +33,8 @@ pub enum Report {
     BleReadings { device: String, readings: Vec<DecodedOut> },
     StoredRecording { port: String, model: String, samples: Vec<StoredSampleOut> },
     Call(CallOut),
+    ServerSet { url: String },
+    KioskEnrolled { url: String, kiosk_name: String },
     LinkBench(LinkBenchOut),
 }
 
@@ -351,6 +353,10 @@ pub fn print(report: &Report, json: bool) {
                 s.audio_concealed_fraction * 100.0,
                 s.glass_to_glass_p50_ms.map_or("-".to_owned(), |ms| ms.to_string()),
             );
+        }
+        Report::ServerSet { url } => println!("this installation uses the server {url}"),
+        Report::KioskEnrolled { url, kiosk_name } => {
+            println!("enrolled as {kiosk_name:?} with {url}; its credential is in the OS keyring");
         }
         Report::Users { users } => users.iter().for_each(|u| println!("{}", user_line(u))),
         Report::Patient(p) => println!("{}", patient_line(p)),

@@ -13,8 +13,8 @@ use eclinic_signal::{ClientMessage as C, ServerMessage as S};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::live_vitals::LiveVitalPace;
 use super::events::{ConsultEvent, LiveVitalView, QueueEntryView, outcome_code, saturate};
+use super::live_vitals::LiveVitalPace;
 use super::media::{Speaker, call_media};
 use super::picture::{View, picture_packet};
 use super::{ConsultSink, DeskCommand};
@@ -324,4 +324,3 @@ impl Line {
         self.signal.close().await;
     }
 }
-

@@ -12,26 +12,47 @@ use serde::Serialize;
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ConsultEvent {
     /// Kiosk: the patient's place in the queue; the wait is unknown while no doctor is online.
-    Queued { position: u32, estimated_wait_s: Option<u32> },
+    Queued {
+        position: u32,
+        estimated_wait_s: Option<u32>,
+    },
     /// Kiosk: doctors online now (busy ones included).
-    DoctorsOnline { count: u32 },
+    DoctorsOnline {
+        count: u32,
+    },
     /// Doctor: everyone waiting, in the order they will be served.
-    Queue { entries: Vec<QueueEntryView> },
+    Queue {
+        entries: Vec<QueueEntryView>,
+    },
     /// Kiosk: a doctor took the patient.
-    Accepted { doctor: String, pmdc: Option<String> },
+    Accepted {
+        doctor: String,
+        pmdc: Option<String>,
+    },
     /// Doctor: the patient taken.
-    Taken { label: String, kiosk: String },
+    Taken {
+        label: String,
+        kiosk: String,
+    },
     /// One second of the call.
-    Second { stats: CallSecondView },
+    Second {
+        stats: CallSecondView,
+    },
     /// The far end lost its connection; the consult is held for it.
     PeerAway,
     PeerBack,
     /// Doctor: a live reading from the kiosk's devices.
-    Vital { vital: LiveVitalView },
+    Vital {
+        vital: LiveVitalView,
+    },
     /// The consult ended: `completed`, `cancelled` or `abandoned`.
-    Ended { outcome: String },
+    Ended {
+        outcome: String,
+    },
     /// The connection to the server or the call failed; the screen goes back a step.
-    Failed { error: ApiError },
+    Failed {
+        error: ApiError,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]

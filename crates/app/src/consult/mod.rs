@@ -4,8 +4,8 @@
 //! messages shown through a [`ConsultSink`].
 
 mod desk;
-mod live_vitals;
 pub mod events;
+mod live_vitals;
 mod media;
 pub mod picture;
 
@@ -35,7 +35,10 @@ pub trait ConsultSink: Send + Sync {
 pub(crate) enum Credentials<'a> {
     /// The kiosk's enrolled credential, from the OS keyring.
     Kiosk,
-    Doctor { username: &'a str, password: &'a str },
+    Doctor {
+        username: &'a str,
+        password: &'a str,
+    },
 }
 
 #[derive(Debug)]

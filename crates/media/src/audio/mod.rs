@@ -6,9 +6,7 @@ mod resample;
 mod synthetic;
 mod wav;
 
-pub use device::{
-    AudioDeviceInfo, CpalCapture, CpalPlayback, PlaybackStats, default_output_id, list_audio_devices,
-};
+pub use device::{AudioDeviceInfo, CpalCapture, CpalPlayback, PlaybackStats, default_output_id, list_audio_devices};
 pub use resample::Resampler;
 pub use synthetic::SyntheticVoice;
 pub use wav::{WavSource, WavWriter};

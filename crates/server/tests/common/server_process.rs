@@ -97,4 +97,3 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
-
