@@ -28,9 +28,7 @@ async fn a_health_worker_registers_consents_and_records_vitals() -> anyhow::Resu
     app.type_into("[data-testid=secret]", "1111").await?;
     app.click("[data-testid=sign-in]").await?;
     app.wait_for_text("[data-testid=error]", "not right", 10 * SECOND).await?;
-    app.type_into("[data-testid=secret]", desktop::NURSE_PIN).await?;
-    app.click("[data-testid=sign-in]").await?;
-    app.wait_for_text("[data-testid=signed-in]", desktop::NURSE, 10 * SECOND).await?;
+    desktop::sign_in(&app, desktop::NURSE, desktop::NURSE_PIN, desktop::NURSE).await?;
 
     // Search by phone finds the patient registered earlier.
     app.type_into("[data-testid=search-text]", "4412345").await?;

@@ -56,15 +56,17 @@ pub fn test(root: &Path, filters: &[String]) -> anyhow::Result<()> {
 pub fn demo(root: &Path, _args: &[String]) -> anyhow::Result<()> {
     deps::apt()?;
     deps::ui(root)?;
-    deps::run(&mut cargo(root, &["build", "--quiet", "--package", "eclinic-cli", "--package", "eclinic-desktop"]))?;
+    let packages = ["--package", "eclinic-cli", "--package", "eclinic-desktop", "--package", "eclinic-server"];
+    deps::run(&mut cargo(root, &[&["build", "--quiet"][..], &packages[..]].concat()))?;
     let demo = target_dir().join("eclinic-demo");
     let built = |name: &str| target_dir().join("debug").join(name).display().to_string();
     let seed = std::env::current_exe()?;
     let args = [
         crate::demo::INNER.to_owned(),
         built("eclinic"),
-        demo.join("kiosk").display().to_string(),
+        built("eclinic-server"),
         built("eclinic-desktop"),
+        demo.display().to_string(),
     ];
     keyring_session::run(&demo.join("keyrings"), "eclinic-demo", seed.to_str().context("UTF-8 path")?, &args, &[])
 }

@@ -3,6 +3,8 @@
 //! step kept for people to look at.
 #![allow(dead_code)]
 
+#[path = "../../../crates/cli/src/process_usage.rs"]
+pub mod process_usage;
 pub mod webdriver;
 
 use anyhow::{Context, bail};
@@ -161,4 +163,29 @@ pub fn kiosk_data(dir: &Path) -> anyhow::Result<PathBuf> {
     eclinic(&data, &patient, &[NURSE_PIN])?;
     std::fs::write(data.join("devices.tsv"), "bp\tsimulated:cuff\ncms50dplus\tsimulated:finger\n")?;
     Ok(data)
+}
+
+/// Signs in on the sign-in screen and waits for the header to name who signed in.
+pub async fn sign_in(app: &webdriver::Session, username: &str, secret: &str, shown_as: &str) -> anyhow::Result<()> {
+    app.wait_for("[data-testid=username]", Duration::from_secs(30)).await?;
+    app.type_into("[data-testid=username]", username).await?;
+    app.type_into("[data-testid=secret]", secret).await?;
+    app.click("[data-testid=sign-in]").await?;
+    app.wait_for_text("[data-testid=signed-in]", shown_as, Duration::from_secs(15)).await?;
+    Ok(())
+}
+
+/// The desktop app process running on the data directory `data` (started by WebKitWebDriver).
+pub fn app_pid(data: &Path) -> anyhow::Result<u32> {
+    let wanted = format!("ECLINIC_DATA={}", data.display());
+    for entry in std::fs::read_dir("/proc")? {
+        let Some(pid) = entry?.file_name().to_str().and_then(|name| name.parse::<u32>().ok()) else { continue };
+        let is_app = std::fs::read_link(format!("/proc/{pid}/exe"))
+            .is_ok_and(|exe| exe.file_name().is_some_and(|name| name == "eclinic-desktop"));
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+        if is_app && environ.split(|b| *b == 0).any(|var| var == wanted.as_bytes()) {
+            return Ok(pid);
+        }
+    }
+    bail!("no eclinic-desktop process runs on {}", data.display())
 }

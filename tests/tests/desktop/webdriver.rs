@@ -98,6 +98,28 @@ impl Session {
         Ok(text.as_str().unwrap_or_default().to_owned())
     }
 
+    /// An attribute of the first element matching `css` (`None` when it has none).
+    pub async fn attribute(&self, css: &str, name: &str) -> anyhow::Result<Option<String>> {
+        let element = self.find(css).await?;
+        let value = self.get(&format!("/element/{}/attribute/{name}", element.0)).await?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// Waits until the numeric attribute `name` of `css` is at least `wanted`; returns its value.
+    pub async fn wait_for_at_least(&self, css: &str, name: &str, wanted: f64, timeout: Duration) -> anyhow::Result<f64> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let value = self.attribute(css, name).await.ok().flatten().and_then(|v| v.parse::<f64>().ok());
+            if value.is_some_and(|v| v >= wanted) {
+                return Ok(value.unwrap_or_default());
+            }
+            if Instant::now() > deadline {
+                bail!("{css} [{name}] never reached {wanted}; it is {value:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// An input's current value.
     pub async fn value(&self, css: &str) -> anyhow::Result<String> {
         let element = self.find(css).await?;

@@ -1,5 +1,7 @@
-// The call's pictures as they arrive: the newest of each view, and how many came. Screens draw the newest on
-// each animation frame, so a slow page drops pictures rather than falling behind.
+// The call's pictures as they arrive: the newest of each view, how many came, and who wants to know. A
+// screen draws the newest picture soon after it arrives, so a slow page drops pictures rather than falling
+// behind. Drawing is not tied to animation frames: WebKit runs those at one a second in a window without
+// focus, and the doctor's video must keep moving while they type notes elsewhere.
 
 import { readPicture, type Picture, type View } from "./picture";
 
@@ -7,6 +9,7 @@ export class PictureHub {
   latest: Record<View, Picture | null> = { self: null, far: null };
   received: Record<View, number> = { self: 0, far: 0 };
   refused = 0;
+  private watchers: Record<View, Set<() => void>> = { self: new Set(), far: new Set() };
 
   push(packet: unknown): void {
     const picture = readPicture(packet);
@@ -16,5 +19,12 @@ export class PictureHub {
     }
     this.latest[picture.view] = picture;
     this.received[picture.view] += 1;
+    this.watchers[picture.view].forEach((watcher) => watcher());
+  }
+
+  /** Calls `watcher` after each new picture of `view`; returns the function that stops it. */
+  watch(view: View, watcher: () => void): () => void {
+    this.watchers[view].add(watcher);
+    return () => this.watchers[view].delete(watcher);
   }
 }

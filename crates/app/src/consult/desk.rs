@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use super::events::{ConsultEvent, LiveVitalView, QueueEntryView, outcome_code, saturate};
 use super::live_vitals::LiveVitalPace;
 use super::media::{Speaker, call_media};
-use super::picture::{View, picture_packet};
+use super::picture::{View, picture_packet, self_view_packet};
 use super::{ConsultSink, DeskCommand};
 use crate::{ApiError, AppError};
 
@@ -32,7 +32,7 @@ struct ScreenObserver {
 
 impl CallObserver for ScreenObserver {
     fn picture_sent(&self, frame: &I420Frame) {
-        self.sink.picture(picture_packet(View::SelfView, frame));
+        self.sink.picture(self_view_packet(frame));
     }
     fn picture_received(&self, frame: &I420Frame) {
         self.sink.picture(picture_packet(View::Far, frame));

@@ -17,6 +17,21 @@ pub enum View {
     Far = 1,
 }
 
+/// The self-view is drawn at a quarter of the window's video: it crosses to the UI at half size, a quarter
+/// of the bytes (pictures narrower than this go whole).
+const SELF_VIEW_HALVED_FROM_WIDTH: u32 = 320;
+
+/// The self-view's packet for a captured picture.
+pub fn self_view_packet(frame: &I420Frame) -> Vec<u8> {
+    if frame.width() >= SELF_VIEW_HALVED_FROM_WIDTH {
+        // Even sizes, as 4:2:0 needs; a picture that cannot be scaled goes whole.
+        if let Ok(half) = frame.scaled((frame.width() / 2) & !1, (frame.height() / 2) & !1) {
+            return picture_packet(View::SelfView, &half);
+        }
+    }
+    picture_packet(View::SelfView, frame)
+}
+
 pub fn picture_packet(view: View, frame: &I420Frame) -> Vec<u8> {
     let (y, u, v) = (frame.y(), frame.u(), frame.v());
     let mut packet = Vec::with_capacity(HEADER_BYTES + y.len() + u.len() + v.len());
@@ -29,4 +44,37 @@ pub fn picture_packet(view: View, frame: &I420Frame) -> Vec<u8> {
     packet.extend_from_slice(u);
     packet.extend_from_slice(v);
     packet
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(width: u32, height: u32) -> I420Frame {
+        I420Frame::black(width, height, 0).unwrap_or_else(|e| panic!("{width}x{height}: {e}"))
+    }
+
+    #[test]
+    fn packets_carry_the_view_the_size_and_the_planes() {
+        let cases = [
+            (View::Far, frame(320, 240), (320u16, 240u16)),
+            (View::Far, frame(2, 2), (2, 2)),
+            (View::SelfView, frame(640, 360), (320, 180)),
+            (View::SelfView, frame(320, 240), (160, 120)),
+            (View::SelfView, frame(324, 242), (162, 120)),
+            (View::SelfView, frame(160, 120), (160, 120)),
+        ];
+        for (view, frame, (width, height)) in cases {
+            let packet = match view {
+                View::SelfView => self_view_packet(&frame),
+                View::Far => picture_packet(view, &frame),
+            };
+            let header = [PICTURE_FORMAT_VERSION, view as u8];
+            assert_eq!(packet[..2], header, "{view:?}");
+            assert_eq!(u16::from_le_bytes([packet[2], packet[3]]), width, "{view:?} {}", frame.width());
+            assert_eq!(u16::from_le_bytes([packet[4], packet[5]]), height, "{view:?} {}", frame.height());
+            let (w, h) = (usize::from(width), usize::from(height));
+            assert_eq!(packet.len(), HEADER_BYTES + w * h + 2 * (w / 2) * (h / 2), "{view:?}");
+        }
+    }
 }

@@ -1,0 +1,141 @@
+//! A whole consult in the real windows, as the health worker and the doctor do it: the kiosk (enrolled with
+//! a one-time code through `eclinic server enrol`) opens a visit with consent, its simulated oximeter and cuff
+//! fill the vitals panel, the patient joins the queue; the doctor signs in at the server, sees the patient
+//! waiting and takes them; the call connects and pictures are drawn in both windows, the oximeter's readings
+//! live beside the doctor's video; the health worker ends the consult and both windows say so.
+//!
+//! Measured while the call runs (printed, and written to `figures.json` beside the screenshots): each
+//! window's drawn and received frame rates, and each app's resident memory and CPU.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+#[path = "../../crates/server/tests/common/server_process.rs"]
+mod server_process;
+mod desktop;
+
+use desktop::webdriver::Session;
+use server_process::ServerProcess;
+use std::path::Path;
+use std::time::Duration;
+
+const SECOND: Duration = Duration::from_secs(1);
+const DOCTOR: &str = "dr.saima";
+const DOCTOR_PASSWORD: &str = "e2e doctor password";
+/// How long the call's figures are sampled for.
+const MEASURED: Duration = Duration::from_secs(6);
+
+#[test]
+fn a_patient_is_queued_taken_and_seen_in_a_call() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = ServerProcess::start(&desktop::build_dir()?.join("eclinic-server"), dir.path(), None);
+    server.create_doctor(DOCTOR, DOCTOR_PASSWORD);
+    let address = ["--url", &server.base, "--ca", server.certificate.to_str().unwrap(), "--media-bind", "127.0.0.1:0"];
+    let kiosk = desktop::kiosk_data(dir.path())?;
+    desktop::eclinic(&kiosk, &[&["server", "enrol"], &address[..]].concat(), &[&server.enrolment_code("Basti Malook")])?;
+    let doctor = dir.path().join("doctor");
+    desktop::eclinic(&doctor, &["init", "--admin", "admin", "--name", "Doctor's PC"], &[desktop::ADMIN_PASSWORD])?;
+    desktop::eclinic(&doctor, &[&["server", "set"], &address[..]].concat(), &[])?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(consult(&kiosk, &doctor))
+}
+
+async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
+    let shots = desktop::screenshot_dir("consult")?;
+    let (_x, display) = desktop::xvfb()?;
+    let app = desktop::build_dir()?.join("eclinic-desktop");
+    let (kiosk_face, doctor_face) = (Path::new("kiosk"), Path::new("doctor"));
+    let (_kiosk_driver, kiosk_port) =
+        desktop::tauri_driver(&display, &[("ECLINIC_DATA", kiosk_data), ("ECLINIC_FACE", kiosk_face)])?;
+    let (_doctor_driver, doctor_port) =
+        desktop::tauri_driver(&display, &[("ECLINIC_DATA", doctor_data), ("ECLINIC_FACE", doctor_face)])?;
+    let kiosk = Session::start(kiosk_port, &app).await?;
+    let doctor = Session::start(doctor_port, &app).await?;
+    let shot = async |window: &Session, name: &str, css: &str| {
+        window.screenshot_at(css, &shots.join(format!("{name}.png"))).await
+    };
+
+    // The health worker opens a visit for a known patient; the devices fill the panel.
+    desktop::sign_in(&kiosk, desktop::NURSE, desktop::NURSE_PIN, desktop::NURSE).await?;
+    kiosk.type_into("[data-testid=search-text]", "Rukhsana").await?;
+    kiosk.click("[data-testid=search]").await?;
+    kiosk.click("[data-testid=results] [data-testid=open-patient]").await?;
+    kiosk.type_into("[data-testid=reason]", "fever for three days, short of breath").await?;
+    kiosk.click("[data-testid=consented]").await?;
+    kiosk.click("[data-testid=start-visit]").await?;
+    kiosk.wait_for("[data-testid=live-spo2]", 10 * SECOND).await?;
+
+    // The doctor signs in at the server and watches the queue.
+    desktop::sign_in(&doctor, DOCTOR, DOCTOR_PASSWORD, "Dr Call").await?;
+    doctor.wait_for("[data-testid=queue-empty]", 10 * SECOND).await?;
+
+    // The patient joins the queue as urgent, and is first.
+    kiosk.click("[data-testid=priority] option[value=urgent]").await?;
+    kiosk.click("[data-testid=join-queue]").await?;
+    kiosk.wait_for("[data-testid=queue-position][data-position='1']", 10 * SECOND).await?;
+    shot(&kiosk, "01-kiosk-queued", "[data-testid=queue-waiting]").await?;
+    let row = doctor.wait_for_text("[data-testid=queue-entry]", "short of breath", 10 * SECOND).await?;
+    assert!(row.contains("Urgent") && row.contains("Basti Malook"), "the doctor's queue row: {row}");
+    shot(&doctor, "02-doctor-queue", "[data-testid=doctor-queue]").await?;
+
+    // The doctor takes the patient; both windows draw the far end and their own camera.
+    doctor.click("[data-testid=take]").await?;
+    kiosk.wait_for_text("[data-testid=doctor-joined]", "Dr Call", 10 * SECOND).await?;
+    for window in [&kiosk, &doctor] {
+        for view in ["far", "self"] {
+            window.wait_for_at_least(&format!("[data-testid=video-{view}]"), "data-drawn", 30.0, 30 * SECOND).await?;
+        }
+        window.wait_for("[data-testid=call-quality]", 10 * SECOND).await?;
+    }
+    doctor.wait_for_text("[data-testid=call-vitals]", "SpO₂", 10 * SECOND).await?;
+    let figures = measure(&kiosk, &doctor, kiosk_data, doctor_data).await?;
+    println!("{}", serde_json::to_string_pretty(&figures)?);
+    std::fs::write(shots.join("figures.json"), serde_json::to_string_pretty(&figures)?)?;
+    shot(&kiosk, "03-kiosk-call", "[data-testid=call]").await?;
+    shot(&doctor, "04-doctor-call", "[data-testid=call]").await?;
+    for (window, renderer) in [("kiosk", &figures["kiosk"]["renderer"]), ("doctor", &figures["doctor"]["renderer"])] {
+        assert!(renderer == "webgl" || renderer == "2d", "{window} draws the pictures: {renderer}");
+    }
+
+    // The health worker ends the consult; both windows say it has ended, and the doctor is back at the queue.
+    kiosk.click("[data-testid=hang-up]").await?;
+    kiosk.wait_for("[data-testid=consult-ended][data-outcome=completed]", 10 * SECOND).await?;
+    doctor.wait_for("[data-testid=doctor-queue] [data-testid=consult-ended]", 10 * SECOND).await?;
+    shot(&kiosk, "05-kiosk-ended", "[data-testid=consult-ended]").await?;
+    shot(&doctor, "06-doctor-back-at-queue", "[data-testid=doctor-queue]").await?;
+    kiosk.end().await?;
+    doctor.end().await?;
+    Ok(())
+}
+
+/// Each window's drawn and received frame rates (the far view), and each app's memory and CPU over
+/// [`MEASURED`] of the call.
+async fn measure(
+    kiosk: &Session,
+    doctor: &Session,
+    kiosk_data: &Path,
+    doctor_data: &Path,
+) -> anyhow::Result<serde_json::Value> {
+    let pids = [desktop::app_pid(kiosk_data)?, desktop::app_pid(doctor_data)?];
+    let cpu_before = pids.map(desktop::process_usage::cpu_seconds);
+    tokio::time::sleep(MEASURED).await;
+    let cpu_after = pids.map(desktop::process_usage::cpu_seconds);
+    let mut figures = serde_json::Map::new();
+    for (i, (name, window)) in [("kiosk", kiosk), ("doctor", doctor)].into_iter().enumerate() {
+        let far = "[data-testid=video-far]";
+        let number = async |attribute: &str| -> anyhow::Result<f64> {
+            Ok(window.attribute(far, attribute).await?.and_then(|v| v.parse().ok()).unwrap_or(f64::NAN))
+        };
+        let cpu_percent = cpu_before[i].zip(cpu_after[i]).map(|(b, a)| (a - b) / MEASURED.as_secs_f64() * 100.0);
+        figures.insert(
+            name.to_owned(),
+            serde_json::json!({
+                "renderer": window.attribute(far, "data-renderer").await?,
+                "drawn_fps": number("data-drawn-fps").await?,
+                "received_fps": number("data-received-fps").await?,
+                "app_rss_mib": desktop::process_usage::status_kib(pids[i], "VmRSS").map(|kib| kib / 1024),
+                "app_cpu_percent_of_one_core": cpu_percent,
+            }),
+        );
+    }
+    Ok(serde_json::Value::Object(figures))
+}
