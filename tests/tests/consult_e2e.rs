@@ -8,9 +8,9 @@
 //! window's drawn and received frame rates, and each app's resident memory and CPU.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
+mod desktop;
 #[path = "../../crates/server/tests/common/server_process.rs"]
 mod server_process;
-mod desktop;
 
 use desktop::webdriver::Session;
 use server_process::ServerProcess;
@@ -30,7 +30,11 @@ fn a_patient_is_queued_taken_and_seen_in_a_call() -> anyhow::Result<()> {
     server.create_doctor(DOCTOR, DOCTOR_PASSWORD);
     let address = ["--url", &server.base, "--ca", server.certificate.to_str().unwrap(), "--media-bind", "127.0.0.1:0"];
     let kiosk = desktop::kiosk_data(dir.path())?;
-    desktop::eclinic(&kiosk, &[&["server", "enrol"], &address[..]].concat(), &[&server.enrolment_code("Basti Malook")])?;
+    desktop::eclinic(
+        &kiosk,
+        &[&["server", "enrol"], &address[..]].concat(),
+        &[&server.enrolment_code("Basti Malook")],
+    )?;
     let doctor = dir.path().join("doctor");
     desktop::eclinic(&doctor, &["init", "--admin", "admin", "--name", "Doctor's PC"], &[desktop::ADMIN_PASSWORD])?;
     desktop::eclinic(&doctor, &[&["server", "set"], &address[..]].concat(), &[])?;

@@ -90,9 +90,11 @@ pub fn seed_and_show(args: &[String]) -> anyhow::Result<()> {
     let fresh_server = !Path::new(&server_data).exists();
     if fresh_server {
         let store = ["--data", server_data.as_str()];
-        run(eclinic_server, &[&["create-admin"], &store[..], &["--username", "admin", "--name", "Admin"]].concat(), &[
-            ADMIN_PASSWORD,
-        ])?;
+        run(
+            eclinic_server,
+            &[&["create-admin"], &store[..], &["--username", "admin", "--name", "Admin"]].concat(),
+            &[ADMIN_PASSWORD],
+        )?;
         let [username, name, pmdc] = DOCTOR;
         let doctor = ["create-doctor", "--username", username, "--name", name, "--pmdc", pmdc];
         run(eclinic_server, &[&doctor[..], &store[..]].concat(), &[DOCTOR_PASSWORD])?;
@@ -132,8 +134,11 @@ pub fn seed_and_show(args: &[String]) -> anyhow::Result<()> {
         return Ok(());
     }
     println!("\nopening the kiosk's and the doctor's windows; a consult: open a visit at the kiosk, join the queue,");
-    println!("take the patient in the doctor's window. The synthetic camera and voice stand in where none is attached.");
-    let open = |face: &str, data: &str| Command::new(desktop).env("ECLINIC_FACE", face).env("ECLINIC_DATA", data).spawn();
+    println!(
+        "take the patient in the doctor's window. The synthetic camera and voice stand in where none is attached."
+    );
+    let open =
+        |face: &str, data: &str| Command::new(desktop).env("ECLINIC_FACE", face).env("ECLINIC_DATA", data).spawn();
     let mut windows = [open("kiosk", &kiosk_data)?, open("doctor", &doctor_data)?];
     for window in &mut windows {
         let status = window.wait()?;

@@ -106,7 +106,13 @@ impl Session {
     }
 
     /// Waits until the numeric attribute `name` of `css` is at least `wanted`; returns its value.
-    pub async fn wait_for_at_least(&self, css: &str, name: &str, wanted: f64, timeout: Duration) -> anyhow::Result<f64> {
+    pub async fn wait_for_at_least(
+        &self,
+        css: &str,
+        name: &str,
+        wanted: f64,
+        timeout: Duration,
+    ) -> anyhow::Result<f64> {
         let deadline = Instant::now() + timeout;
         loop {
             let value = self.attribute(css, name).await.ok().flatten().and_then(|v| v.parse::<f64>().ok());
