@@ -18,6 +18,7 @@ fn main() {
         "hang_up",
         "doctor_sign_in",
         "take_patient",
+        "send_chat",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

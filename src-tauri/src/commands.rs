@@ -122,3 +122,9 @@ pub async fn doctor_sign_in(
 pub fn take_patient(state: State<'_, AppState>, consult_id: String) -> Reply<()> {
     Ok(state.clinic()?.take_patient(&consult_id)?)
 }
+
+#[tauri::command]
+#[specta::specta]
+pub fn send_chat(state: State<'_, AppState>, text: String) -> Reply<()> {
+    Ok(state.clinic()?.send_chat(&text)?)
+}

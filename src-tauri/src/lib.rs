@@ -31,6 +31,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::hang_up,
             commands::doctor_sign_in,
             commands::take_patient,
+            commands::send_chat,
         ])
         // Millisecond timestamps (i64) are far inside a JavaScript number's exact range.
         .dangerously_cast_bigints_to_number()

@@ -2,7 +2,8 @@
 //! a one-time code through `eclinic server enrol`) opens a visit with consent, its simulated oximeter and cuff
 //! fill the vitals panel, the patient joins the queue; the doctor signs in at the server, sees the patient
 //! waiting and takes them; the call connects and pictures are drawn in both windows, the oximeter's readings
-//! live beside the doctor's video; the health worker ends the consult and both windows say so.
+//! live beside the doctor's video, and a chat line each way; the health worker ends the consult and both
+//! windows say so.
 //!
 //! Measured while the call runs (printed, and written to `figures.json` beside the screenshots): each
 //! window's drawn and received frame rates, and each app's resident memory and CPU.
@@ -46,7 +47,7 @@ fn a_patient_is_queued_taken_and_seen_in_a_call() -> anyhow::Result<()> {
 async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
     let shots = desktop::screenshot_dir("consult")?;
     let (_x, display) = desktop::xvfb()?;
-    let app = desktop::build_dir()?.join("eclinic-desktop");
+    let app = desktop::desktop_app()?;
     let (kiosk_face, doctor_face) = (Path::new("kiosk"), Path::new("doctor"));
     let (_kiosk_driver, kiosk_port) =
         desktop::tauri_driver(&display, &[("ECLINIC_DATA", kiosk_data), ("ECLINIC_FACE", kiosk_face)])?;
@@ -91,6 +92,14 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
         window.wait_for("[data-testid=call-quality]", 10 * SECOND).await?;
     }
     doctor.wait_for_text("[data-testid=call-vitals]", "SpO₂", 10 * SECOND).await?;
+
+    // They write to each other beside the video.
+    for (from, to, line) in [(&doctor, &kiosk, "Please hold the oximeter still"), (&kiosk, &doctor, "Done, doctor")] {
+        from.type_into("[data-testid=chat-text]", line).await?;
+        from.click("[data-testid=chat-send]").await?;
+        from.wait_for_text("[data-testid=chat] [data-mine=true]", line, 5 * SECOND).await?;
+        to.wait_for_text("[data-testid=chat] [data-mine=false]", line, 10 * SECOND).await?;
+    }
     let figures = measure(&kiosk, &doctor, kiosk_data, doctor_data).await?;
     println!("{}", serde_json::to_string_pretty(&figures)?);
     std::fs::write(shots.join("figures.json"), serde_json::to_string_pretty(&figures)?)?;
@@ -111,7 +120,7 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Each window's drawn and received frame rates (the far view), and each app's memory and CPU over
+/// Each window's drawn and received frame rates (the far view), and each app's memory and CPU, over
 /// [`MEASURED`] of the call.
 async fn measure(
     kiosk: &Session,
@@ -119,23 +128,35 @@ async fn measure(
     kiosk_data: &Path,
     doctor_data: &Path,
 ) -> anyhow::Result<serde_json::Value> {
+    let far = "[data-testid=video-far]";
+    let windows = [("kiosk", kiosk), ("doctor", doctor)];
+    let counts = async || -> anyhow::Result<Vec<[f64; 2]>> {
+        let mut counts = Vec::new();
+        for (_, window) in windows {
+            let number =
+                async |name| Ok::<_, anyhow::Error>(window.attribute(far, name).await?.and_then(|v| v.parse().ok()));
+            counts.push([
+                number("data-drawn").await?.unwrap_or(f64::NAN),
+                number("data-received").await?.unwrap_or(f64::NAN),
+            ]);
+        }
+        Ok(counts)
+    };
     let pids = [desktop::app_pid(kiosk_data)?, desktop::app_pid(doctor_data)?];
-    let cpu_before = pids.map(desktop::process_usage::cpu_seconds);
+    let (cpu_before, counts_before) = (pids.map(desktop::process_usage::cpu_seconds), counts().await?);
     tokio::time::sleep(MEASURED).await;
-    let cpu_after = pids.map(desktop::process_usage::cpu_seconds);
+    let (cpu_after, counts_after) = (pids.map(desktop::process_usage::cpu_seconds), counts().await?);
+    let seconds = MEASURED.as_secs_f64();
     let mut figures = serde_json::Map::new();
-    for (i, (name, window)) in [("kiosk", kiosk), ("doctor", doctor)].into_iter().enumerate() {
-        let far = "[data-testid=video-far]";
-        let number = async |attribute: &str| -> anyhow::Result<f64> {
-            Ok(window.attribute(far, attribute).await?.and_then(|v| v.parse().ok()).unwrap_or(f64::NAN))
-        };
-        let cpu_percent = cpu_before[i].zip(cpu_after[i]).map(|(b, a)| (a - b) / MEASURED.as_secs_f64() * 100.0);
+    for (i, (name, window)) in windows.into_iter().enumerate() {
+        let rate = |which: usize| (counts_after[i][which] - counts_before[i][which]) / seconds;
+        let cpu_percent = cpu_before[i].zip(cpu_after[i]).map(|(b, a)| (a - b) / seconds * 100.0);
         figures.insert(
             name.to_owned(),
             serde_json::json!({
                 "renderer": window.attribute(far, "data-renderer").await?,
-                "drawn_fps": number("data-drawn-fps").await?,
-                "received_fps": number("data-received-fps").await?,
+                "drawn_fps": rate(0),
+                "received_fps": rate(1),
                 "app_rss_mib": desktop::process_usage::status_kib(pids[i], "VmRSS").map(|kib| kib / 1024),
                 "app_cpu_percent_of_one_core": cpu_percent,
             }),

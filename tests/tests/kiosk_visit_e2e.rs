@@ -18,7 +18,7 @@ async fn a_health_worker_registers_consents_and_records_vitals() -> anyhow::Resu
     let (_x, display) = desktop::xvfb()?;
     let face = std::path::PathBuf::from("kiosk");
     let (_driver, port) = desktop::tauri_driver(&display, &[("ECLINIC_DATA", &data), ("ECLINIC_FACE", &face)])?;
-    let app = Session::start(port, &desktop::build_dir()?.join("eclinic-desktop")).await?;
+    let app = Session::start(port, &desktop::desktop_app()?).await?;
     let shot = async |name: &str, css: &str| app.screenshot_at(css, &shots.join(format!("{name}.png"))).await;
 
     // Sign in: a wrong PIN is refused with the catalogue's sentence, the right one lets her in.

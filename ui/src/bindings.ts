@@ -20,6 +20,7 @@ export const commands = {
 	hangUp: () => typedError<null, ApiError>(__TAURI_INVOKE("hang_up")),
 	doctorSignIn: (username: string, password: string, events: Channel<ConsultEvent>, pictures: Channel<unknown>) => typedError<DoctorView, ApiError>(__TAURI_INVOKE("doctor_sign_in", { username, password, events, pictures })),
 	takePatient: (consultId: string) => typedError<null, ApiError>(__TAURI_INVOKE("take_patient", { consultId })),
+	sendChat: (text: string) => typedError<null, ApiError>(__TAURI_INVOKE("send_chat", { text })),
 };
 
 /* Types */
@@ -66,6 +67,8 @@ export type ConsultEvent =
 { event: "peer_away" } | { event: "peer_back" } | 
 /**  Doctor: a live reading from the kiosk's devices. */
 { event: "vital"; vital: LiveVitalView } | 
+/**  A chat line from the far end. */
+{ event: "chat"; text: string } | 
 /**  The consult ended: `completed`, `cancelled` or `abandoned`. */
 { event: "ended"; outcome: string } | 
 /**  The connection to the server or the call failed; the screen goes back a step. */

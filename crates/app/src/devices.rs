@@ -57,7 +57,7 @@ impl DeviceWatch {
         patient: PatientId,
         encounter: EncounterId,
         clock: fn() -> Timestamp,
-        sink: impl Fn(DeviceUpdate, &[Observation]) + Send + 'static,
+        mut sink: impl FnMut(DeviceUpdate, &[Observation]) + Send + 'static,
     ) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let latest = Latest::default();

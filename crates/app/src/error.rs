@@ -1,6 +1,7 @@
 //! What can go wrong in a workflow, and the `{code, message}` form in which it reaches the UI. Messages name
 //! the operation and the rule, never patient data (the store's and the domain's errors are written so).
 
+use eclinic_call::channel::ChannelError;
 use eclinic_call_session::SessionError;
 use eclinic_connect::ConnectError;
 use eclinic_domain::ValidationError;
@@ -48,6 +49,10 @@ pub enum AppError {
     NoConsult,
     #[error("unknown {what}")]
     UnknownChoice { what: &'static str },
+    #[error(transparent)]
+    Message(#[from] ChannelError),
+    #[error("the message is empty")]
+    EmptyMessage,
 }
 
 impl AppError {
@@ -71,6 +76,7 @@ impl AppError {
             AppError::Media(e) => e.code(),
             AppError::NoConsult => "no_consult",
             AppError::UnknownChoice { .. } => "invalid_input",
+            AppError::Message(_) | AppError::EmptyMessage => "invalid_input",
         }
     }
 }

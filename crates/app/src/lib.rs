@@ -11,6 +11,7 @@ mod devices;
 pub mod duplicates;
 mod error;
 pub mod forms;
+mod pace;
 pub mod server;
 pub mod views;
 
@@ -19,11 +20,13 @@ pub use error::{ApiError, AppError};
 
 use consult::{ConsultSink, Credentials, Desk, DeskCommand};
 use devices::DeviceWatch;
+use eclinic_call::channel::Message;
 use eclinic_domain::{Encounter, Observation, Timestamp};
 use eclinic_peripherals::manager::DeviceManager;
 use eclinic_signal::ClientMessage;
 use eclinic_store::{KeyStore, PatientQuery, Session, Store};
 use forms::{PatientForm, VisitForm, VitalEntry};
+use pace::Pace;
 use server::ServerSettings;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -202,14 +205,25 @@ impl Clinic {
         // The old feed is stopped (its thread joined) first: a serial port is opened by one feed at a time.
         *lock(&self.devices) = None;
         let desk = Arc::clone(&self.desk);
-        let feed = move |update, observations: &[Observation]| {
+        let (origin, mut shown) = (std::time::Instant::now(), Pace::new(pace::DEVICE_UPDATE_EVERY));
+        let feed = move |update: DeviceUpdate, observations: &[Observation]| {
             if let Some(desk) = lock(&desk).as_ref() {
                 for vital in observations.iter().filter_map(consult::live_vital) {
                     // Outside a call the desk drops it: live readings are for the doctor watching.
                     let _ = desk.send(DeskCommand::Vital(vital));
                 }
             }
-            sink(update);
+            // A stream of the same readings is thinned; a new kind of reading (a cuff's result) always shows.
+            let show = match &update {
+                DeviceUpdate::Reading { address, vitals } => {
+                    let kinds: Vec<&str> = vitals.iter().map(|v| v.loinc.as_str()).collect();
+                    shown.admit(&format!("{address} {}", kinds.join(" ")), origin.elapsed())
+                }
+                _ => true,
+            };
+            if show {
+                sink(update);
+            }
         };
         *lock(&self.devices) = Some(DeviceWatch::start(manager, visit.patient, visit.id, now, feed));
         Ok(())
@@ -271,6 +285,16 @@ impl Clinic {
     /// Ends the consult in progress for both ends; the doctor stays on the queue.
     pub fn hang_up(&self) -> Result<(), AppError> {
         self.desk_command(DeskCommand::HangUp)
+    }
+
+    /// Sends a chat line to the far end of the call in progress.
+    pub fn send_chat(&self, text: &str) -> Result<(), AppError> {
+        let line = text.trim().to_owned();
+        if line.is_empty() {
+            return Err(AppError::EmptyMessage);
+        }
+        Message::Chat { text: line.clone() }.validate()?;
+        self.desk_command(DeskCommand::Chat(line))
     }
 
     /// Leaves the server: a queued patient leaves the queue, a consult in progress ends.

@@ -187,6 +187,18 @@ async fn a_queued_patient_is_taken_called_and_hung_up_through(server: &ServerPro
     assert_eq!(spo2.unit, "%");
     assert!(spo2.value.parse::<u32>().is_ok_and(|v| (80..=100).contains(&v)), "{spo2:?}");
 
+    for (text, code) in [("   ", "invalid_input"), (&"x".repeat(9_000), "invalid_input")] {
+        assert_eq!(doctor.clinic.send_chat(text).unwrap_err().code(), code, "{} characters", text.len());
+    }
+    doctor.clinic.send_chat("  Please hold the oximeter still ").unwrap();
+    let line = at_kiosk
+        .wait_for("the doctor's chat line at the kiosk", |e| match e {
+            ConsultEvent::Chat { text } => Some(text.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(line, "Please hold the oximeter still");
+
     let vitals_before = at_doctor.count(|e| matches!(e, ConsultEvent::Vital { .. }));
     tokio::time::sleep(Duration::from_secs(3)).await;
     let vitals = at_doctor.count(|e| matches!(e, ConsultEvent::Vital { .. })) - vitals_before;

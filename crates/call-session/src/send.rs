@@ -135,6 +135,8 @@ pub(crate) async fn pump_video(
             continue;
         };
         video.rung = video.rung.fitted_to(source_format.width, source_format.height);
+        // A source gives no more pictures a second than its own rate (a synthetic one would make them up).
+        video.rung.fps = video.rung.fps.min(source_format.fps.max(1));
         match &mut encoder {
             Some(e) if e.rung() == video.rung => {
                 if e.bitrate_bps() != video.bitrate_bps {

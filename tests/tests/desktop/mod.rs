@@ -24,6 +24,14 @@ pub fn build_dir() -> anyhow::Result<PathBuf> {
     Ok(exe.parent().and_then(Path::parent).context("test binary in <target>/<profile>/deps")?.to_owned())
 }
 
+/// The desktop app under test: the build's, or `ECLINIC_DESKTOP_APP` (a release build, for figures).
+pub fn desktop_app() -> anyhow::Result<PathBuf> {
+    match std::env::var_os("ECLINIC_DESKTOP_APP") {
+        Some(app) => Ok(PathBuf::from(app)),
+        None => Ok(build_dir()?.join("eclinic-desktop")),
+    }
+}
+
 /// Where screenshots go: `<target>/e2e-screenshots/<test>`, emptied first.
 pub fn screenshot_dir(test: &str) -> anyhow::Result<PathBuf> {
     let dir = build_dir()?.join("../e2e-screenshots").join(test);

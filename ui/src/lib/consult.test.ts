@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConsultEvent } from "../bindings";
-import { applyEvent, initialConsult, waitMinutes, type ConsultState } from "./consult";
+import { applyEvent, initialConsult, waitMinutes, withChat, type ConsultState } from "./consult";
 
 function fold(events: ConsultEvent[]): ConsultState {
   return events.reduce(applyEvent, initialConsult());
@@ -33,6 +33,15 @@ describe("applyEvent", () => {
   ];
   it.each(cases)("folds %s", (_, events, expected) => {
     expect(fold(events)).toMatchObject(expected);
+  });
+
+  it("keeps the chat in order, whoever wrote each line", () => {
+    const state = withChat(fold([{ event: "chat", text: "Please show the rash" }]), true, "Here it is");
+    expect(state.chat).toEqual([
+      { mine: false, text: "Please show the rash" },
+      { mine: true, text: "Here it is" },
+    ]);
+    expect(applyEvent(state, { event: "taken", label: "next", kiosk: "K" }).chat).toEqual([]);
   });
 
   it("keeps the latest value of each vital", () => {

@@ -16,6 +16,8 @@ export interface ConsultState {
   second: CallSecondView | null;
   /** The latest live value of each vital, by LOINC code. */
   vitals: Record<string, LiveVitalView>;
+  /** The call's chat, oldest first. */
+  chat: { mine: boolean; text: string }[];
   peerAway: boolean;
   outcome: string | null;
   error: ApiError | null;
@@ -32,6 +34,7 @@ export function initialConsult(): ConsultState {
     queue: [],
     second: null,
     vitals: {},
+    chat: [],
     peerAway: false,
     outcome: null,
     error: null,
@@ -55,6 +58,7 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
         patient: { label: event.label, kiosk: event.kiosk },
         second: null,
         vitals: {},
+        chat: [],
         outcome: null,
         error: null,
       };
@@ -66,6 +70,8 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
       return { ...state, peerAway: false };
     case "vital":
       return { ...state, vitals: { ...state.vitals, [event.vital.loinc]: event.vital } };
+    case "chat":
+      return withChat(state, false, event.text);
     case "ended":
       return { ...state, stage: "ended", outcome: event.outcome, peerAway: false };
     case "failed":
@@ -76,4 +82,9 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
 /** Minutes to wait, rounded up; null while unknown. */
 export function waitMinutes(seconds: number | null): number | null {
   return seconds === null ? null : Math.max(1, Math.ceil(seconds / 60));
+}
+
+/** The state with a chat line added: `mine` for one this end sent. */
+export function withChat(state: ConsultState, mine: boolean, text: string): ConsultState {
+  return { ...state, chat: [...state.chat, { mine, text }] };
 }

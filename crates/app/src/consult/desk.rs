@@ -14,10 +14,10 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::events::{ConsultEvent, LiveVitalView, QueueEntryView, outcome_code, saturate};
-use super::live_vitals::LiveVitalPace;
 use super::media::{Speaker, call_media};
 use super::picture::{View, picture_packet, self_view_packet};
 use super::{ConsultSink, DeskCommand};
+use crate::pace::{LIVE_VITAL_EVERY, Pace};
 use crate::{ApiError, AppError};
 
 /// No consult lasts longer; a call left running by mistake ends by itself.
@@ -43,15 +43,17 @@ impl CallObserver for ScreenObserver {
         }
     }
     fn message(&self, message: &Message) {
-        if let Message::Vital(vital) = message {
-            self.sink.event(ConsultEvent::Vital { vital: LiveVitalView::from(vital) });
+        match message {
+            Message::Vital(vital) => self.sink.event(ConsultEvent::Vital { vital: LiveVitalView::from(vital) }),
+            Message::Chat { text } => self.sink.event(ConsultEvent::Chat { text: text.clone() }),
+            _ => {}
         }
     }
 }
 
 struct RunningCall {
     started: tokio::time::Instant,
-    vitals: LiveVitalPace,
+    vitals: Pace,
     commands: mpsc::UnboundedSender<CallCommand>,
     task: JoinHandle<Result<CallReport, SessionError>>,
 }
@@ -252,7 +254,7 @@ impl Line {
             sink.event(ConsultEvent::Second { stats: second.into() });
         }));
         let started = tokio::time::Instant::now();
-        self.call = Some(RunningCall { started, vitals: LiveVitalPace::default(), commands, task });
+        self.call = Some(RunningCall { started, vitals: Pace::new(LIVE_VITAL_EVERY), commands, task });
     }
 
     async fn call_failed(&mut self, error: SessionError) -> Next {
@@ -289,6 +291,12 @@ impl Line {
                     Some(consult_id) => self.send(&C::End { consult_id }).await,
                     None => Next::Continue,
                 }
+            }
+            DeskCommand::Chat(text) => {
+                if let Some(call) = &self.call {
+                    let _ = call.commands.send(CallCommand::Send(Message::Chat { text }));
+                }
+                Next::Continue
             }
             DeskCommand::Vital(mut vital) => {
                 if let Some(call) = &mut self.call {

@@ -45,6 +45,10 @@ pub enum ConsultEvent {
     Vital {
         vital: LiveVitalView,
     },
+    /// A chat line from the far end.
+    Chat {
+        text: String,
+    },
     /// The consult ended: `completed`, `cancelled` or `abandoned`.
     Ended {
         outcome: String,

@@ -5,7 +5,6 @@
 
 mod desk;
 pub mod events;
-mod live_vitals;
 mod media;
 pub mod picture;
 
@@ -49,6 +48,8 @@ pub(crate) enum DeskCommand {
     HangUp,
     /// Kiosk: a live reading for the doctor (its `at_ms` is set by the desk, from the call's start).
     Vital(LiveVital),
+    /// A chat line for the far end (already checked against the channel's limits).
+    Chat(String),
 }
 
 /// A connection to the server for consults. Dropping it ends any consult (cancelling a queued patient)
