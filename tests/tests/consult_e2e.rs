@@ -6,7 +6,8 @@
 //! windows say so.
 //!
 //! Measured while the call runs (printed, and written to `figures.json` beside the screenshots): each
-//! window's drawn and received frame rates, and each app's resident memory and CPU.
+//! window's drawn and received frame rates, and the resident memory and CPU of each app and of its web
+//! content process. `ECLINIC_DESKTOP_APP` points the test at a release build for figures.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod desktop;
@@ -142,7 +143,9 @@ async fn measure(
         }
         Ok(counts)
     };
-    let pids = [desktop::app_pid(kiosk_data)?, desktop::app_pid(doctor_data)?];
+    let apps = [desktop::app_pid(kiosk_data)?, desktop::app_pid(doctor_data)?];
+    // Each app, then each app's web content process.
+    let pids = [apps[0], apps[1], desktop::web_process_pid(apps[0])?, desktop::web_process_pid(apps[1])?];
     let (cpu_before, counts_before) = (pids.map(desktop::process_usage::cpu_seconds), counts().await?);
     tokio::time::sleep(MEASURED).await;
     let (cpu_after, counts_after) = (pids.map(desktop::process_usage::cpu_seconds), counts().await?);
@@ -150,15 +153,18 @@ async fn measure(
     let mut figures = serde_json::Map::new();
     for (i, (name, window)) in windows.into_iter().enumerate() {
         let rate = |which: usize| (counts_after[i][which] - counts_before[i][which]) / seconds;
-        let cpu_percent = cpu_before[i].zip(cpu_after[i]).map(|(b, a)| (a - b) / seconds * 100.0);
+        let cpu_percent = |at: usize| cpu_before[at].zip(cpu_after[at]).map(|(b, a)| (a - b) / seconds * 100.0);
+        let rss_mib = |at: usize| desktop::process_usage::status_kib(pids[at], "VmRSS").map(|kib| kib / 1024);
         figures.insert(
             name.to_owned(),
             serde_json::json!({
                 "renderer": window.attribute(far, "data-renderer").await?,
                 "drawn_fps": rate(0),
                 "received_fps": rate(1),
-                "app_rss_mib": desktop::process_usage::status_kib(pids[i], "VmRSS").map(|kib| kib / 1024),
-                "app_cpu_percent_of_one_core": cpu_percent,
+                "app_rss_mib": rss_mib(i),
+                "app_cpu_percent_of_one_core": cpu_percent(i),
+                "web_process_rss_mib": rss_mib(i + 2),
+                "web_process_cpu_percent_of_one_core": cpu_percent(i + 2),
             }),
         );
     }

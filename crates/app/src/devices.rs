@@ -16,6 +16,8 @@ use std::time::Duration;
 
 /// How long one poll of the devices waits for readings.
 const POLL: Duration = Duration::from_millis(250);
+/// The feed looks at its devices at most this often.
+const SHORTEST_CYCLE: Duration = Duration::from_millis(50);
 
 /// What the vitals panel is told about a device.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -66,11 +68,15 @@ impl DeviceWatch {
             move || {
                 let mut feed = Feed { manager, patient, encounter, models: HashMap::new(), latest };
                 while !stop.load(Ordering::Relaxed) {
+                    let cycle = std::time::Instant::now();
                     for event in feed.manager.poll(clock(), POLL) {
                         if let Some((update, observations)) = feed.update(event, clock()) {
                             sink(update, &observations);
                         }
                     }
+                    // A real port waits for its bytes; simulated devices answer at once (their pace follows
+                    // the clock given), and without this the feed would spin a core.
+                    std::thread::sleep(SHORTEST_CYCLE.saturating_sub(cycle.elapsed()));
                 }
             }
         });

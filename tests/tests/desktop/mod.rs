@@ -183,17 +183,34 @@ pub async fn sign_in(app: &webdriver::Session, username: &str, secret: &str, sho
     Ok(())
 }
 
+fn exe_named(pid: u32, name: &str) -> bool {
+    std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe.file_name().is_some_and(|n| n == name))
+}
+
+fn pids() -> anyhow::Result<Vec<u32>> {
+    Ok(std::fs::read_dir("/proc")?.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok()).collect())
+}
+
 /// The desktop app process running on the data directory `data` (started by WebKitWebDriver).
 pub fn app_pid(data: &Path) -> anyhow::Result<u32> {
     let wanted = format!("ECLINIC_DATA={}", data.display());
-    for entry in std::fs::read_dir("/proc")? {
-        let Some(pid) = entry?.file_name().to_str().and_then(|name| name.parse::<u32>().ok()) else { continue };
-        let is_app = std::fs::read_link(format!("/proc/{pid}/exe"))
-            .is_ok_and(|exe| exe.file_name().is_some_and(|name| name == "eclinic-desktop"));
+    for pid in pids()? {
         let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
-        if is_app && environ.split(|b| *b == 0).any(|var| var == wanted.as_bytes()) {
+        if exe_named(pid, "eclinic-desktop") && environ.split(|b| *b == 0).any(|var| var == wanted.as_bytes()) {
             return Ok(pid);
         }
     }
     bail!("no eclinic-desktop process runs on {}", data.display())
+}
+
+/// The app's web content process (WebKit draws the page there).
+pub fn web_process_pid(app: u32) -> anyhow::Result<u32> {
+    for pid in pids()? {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let parent = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+        if parent == Some(app) && exe_named(pid, "WebKitWebProcess") {
+            return Ok(pid);
+        }
+    }
+    bail!("eclinic-desktop {app} has no WebKitWebProcess")
 }
