@@ -258,3 +258,29 @@ async fn what_cannot_start_a_consult_says_why_at(server: &ServerProcess, codes: 
     let refused = doctor.clinic.doctor_sign_in("drcall", DOCTOR_PASSWORD, screen).await.unwrap_err();
     assert_eq!(refused.code(), "server_unreachable", "{refused}");
 }
+
+#[test]
+fn a_patient_taken_out_of_the_queue_leaves_the_doctors_list() {
+    with_server(a_patient_taken_out_of_the_queue_leaves_the_doctors_list_at, &["Kiosk Chak 45"]);
+}
+
+async fn a_patient_taken_out_of_the_queue_leaves_the_doctors_list_at(
+    server: &ServerProcess,
+    codes: Vec<(&str, String)>,
+) {
+    let kiosk = kiosk_with_visit("headache").await;
+    enrol(&kiosk, server, &codes[0]).await;
+    let (at_kiosk, at_doctor) = (Arc::new(Screen::default()), Arc::new(Screen::default()));
+    let doctor = doctor_desk(server, &at_doctor).await;
+    let queue_length = |e: &ConsultEvent| match e {
+        ConsultEvent::Queue { entries } => Some(entries.len()),
+        _ => None,
+    };
+    kiosk.clinic.join_queue("routine", at_kiosk.clone()).await.unwrap();
+    at_doctor.wait_for("the patient in the queue", |e| queue_length(e).filter(|n| *n == 1)).await;
+    kiosk.clinic.leave_consult();
+    at_doctor.wait_for("the patient gone from the queue", |e| queue_length(e).filter(|n| *n == 0)).await;
+    assert_eq!(doctor.clinic.hang_up().err().map(|e| e.code()), None, "the doctor is still on the queue");
+    kiosk.clinic.close().await.unwrap();
+    doctor.clinic.close().await.unwrap();
+}
