@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConsultEvent } from "../bindings";
-import { applyEvent, initialConsult, waitMinutes, withChat, type ConsultState } from "./consult";
+import { applyEvent, initialConsult, minutesWaited, waitMinutes, withChat, type ConsultState } from "./consult";
 
 function fold(events: ConsultEvent[]): ConsultState {
   return events.reduce(applyEvent, initialConsult());
@@ -63,5 +63,17 @@ describe("waitMinutes", () => {
     [600, 10],
   ])("%s s is %s min", (seconds, minutes) => {
     expect(waitMinutes(seconds)).toBe(minutes);
+  });
+});
+
+describe("minutesWaited", () => {
+  it.each([
+    [0, 1_000, 1_000, 0],
+    [0, 1_500, 1_000, 0],
+    [59, 0, 999, 0],
+    [59, 0, 1_000, 1],
+    [130, 10_000, 70_000, 3],
+  ])("waited %s s at %s ms, read at %s ms: %s min", (waitingS, receivedAt, now, minutes) => {
+    expect(minutesWaited(waitingS, receivedAt, now)).toBe(minutes);
   });
 });

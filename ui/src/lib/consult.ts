@@ -88,3 +88,9 @@ export function waitMinutes(seconds: number | null): number | null {
 export function withChat(state: ConsultState, mine: boolean, text: string): ConsultState {
   return { ...state, chat: [...state.chat, { mine, text }] };
 }
+
+/** Whole minutes a queued patient has waited: `waitingS` as of `receivedAtMs`, read at `nowMs` (a clock that
+ *  ticks each second may read a little before the queue arrived). */
+export function minutesWaited(waitingS: number, receivedAtMs: number, nowMs: number): number {
+  return Math.floor((waitingS + Math.max(0, nowMs - receivedAtMs) / 1000) / 60);
+}
