@@ -125,6 +125,6 @@ pub fn take_patient(state: State<'_, AppState>, consult_id: String) -> Reply<()>
 
 #[tauri::command]
 #[specta::specta]
-pub fn send_chat(state: State<'_, AppState>, text: String) -> Reply<()> {
-    Ok(state.clinic()?.send_chat(&text)?)
+pub async fn send_chat(state: State<'_, AppState>, text: String) -> Reply<()> {
+    Ok(state.clinic()?.send_chat(&text).await?)
 }

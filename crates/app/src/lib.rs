@@ -258,6 +258,11 @@ impl Clinic {
         let settings = ServerSettings::load(&self.data_dir)?;
         self.leave_consult();
         let (desk, _) = Desk::open(&settings, Credentials::Kiosk, Some(ticket), sink).await?;
+        // The visit may have ended (or the worker signed out) while the desk connected: then the patient
+        // leaves the queue at once (dropping the desk) rather than waiting there with no screen.
+        if lock(&self.visit).as_ref().map(|v| v.id) != Some(visit.id) {
+            return Err(AppError::NoVisit);
+        }
         *lock(&self.desk) = Some(desk);
         Ok(())
     }
@@ -288,13 +293,18 @@ impl Clinic {
     }
 
     /// Sends a chat line to the far end of the call in progress.
-    pub fn send_chat(&self, text: &str) -> Result<(), AppError> {
+    pub async fn send_chat(&self, text: &str) -> Result<(), AppError> {
         let line = text.trim().to_owned();
         if line.is_empty() {
             return Err(AppError::EmptyMessage);
         }
         Message::Chat { text: line.clone() }.validate()?;
-        self.desk_command(DeskCommand::Chat(line))
+        let (sent, taken) = tokio::sync::oneshot::channel();
+        self.desk_command(DeskCommand::Chat(line, sent))?;
+        match taken.await {
+            Ok(true) => Ok(()),
+            _ => Err(AppError::NoConsult),
+        }
     }
 
     /// Leaves the server: a queued patient leaves the queue, a consult in progress ends.

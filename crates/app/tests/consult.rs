@@ -188,9 +188,9 @@ async fn a_queued_patient_is_taken_called_and_hung_up_through(server: &ServerPro
     assert!(spo2.value.parse::<u32>().is_ok_and(|v| (80..=100).contains(&v)), "{spo2:?}");
 
     for (text, code) in [("   ", "invalid_input"), (&"x".repeat(9_000), "invalid_input")] {
-        assert_eq!(doctor.clinic.send_chat(text).unwrap_err().code(), code, "{} characters", text.len());
+        assert_eq!(doctor.clinic.send_chat(text).await.unwrap_err().code(), code, "{} characters", text.len());
     }
-    doctor.clinic.send_chat("  Please hold the oximeter still ").unwrap();
+    doctor.clinic.send_chat("  Please hold the oximeter still ").await.unwrap();
     let line = at_kiosk
         .wait_for("the doctor's chat line at the kiosk", |e| match e {
             ConsultEvent::Chat { text } => Some(text.clone()),
@@ -278,9 +278,50 @@ async fn a_patient_taken_out_of_the_queue_leaves_the_doctors_list_at(
     };
     kiosk.clinic.join_queue("routine", at_kiosk.clone()).await.unwrap();
     at_doctor.wait_for("the patient in the queue", |e| queue_length(e).filter(|n| *n == 1)).await;
+    let refused = kiosk.clinic.send_chat("is the doctor there?").await.unwrap_err();
+    assert_eq!(refused.code(), "no_consult", "a line is not shown as sent while no call takes it");
     kiosk.clinic.leave_consult();
     at_doctor.wait_for("the patient gone from the queue", |e| queue_length(e).filter(|n| *n == 0)).await;
     assert_eq!(doctor.clinic.hang_up().err().map(|e| e.code()), None, "the doctor is still on the queue");
+    kiosk.clinic.close().await.unwrap();
+    doctor.clinic.close().await.unwrap();
+}
+
+#[test]
+fn a_call_goes_on_when_the_server_is_lost_and_ends_when_hung_up() {
+    with_server(a_call_goes_on_when_the_server_is_lost_at, &["Kiosk Kot Addu"]);
+}
+
+async fn a_call_goes_on_when_the_server_is_lost_at(server: &ServerProcess, codes: Vec<(&str, String)>) {
+    let kiosk = kiosk_with_visit("cough").await;
+    enrol(&kiosk, server, &codes[0]).await;
+    let (at_kiosk, at_doctor) = (Arc::new(Screen::default()), Arc::new(Screen::default()));
+    let doctor = doctor_desk(server, &at_doctor).await;
+    kiosk.clinic.join_queue("routine", at_kiosk.clone()).await.unwrap();
+    let consult_id = at_doctor
+        .wait_for("the patient in the queue", |e| match e {
+            ConsultEvent::Queue { entries } => entries.first().map(|entry| entry.consult_id.clone()),
+            _ => None,
+        })
+        .await;
+    doctor.clinic.take_patient(&consult_id).unwrap();
+    at_kiosk.wait_for("the call", |e| matches!(e, ConsultEvent::Second { .. }).then_some(())).await;
+
+    server.kill();
+    at_kiosk.wait_for("the lost server", |e| matches!(e, ConsultEvent::Failed { .. }).then_some(())).await;
+    let far_before = at_kiosk.far_pictures.load(Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let far = at_kiosk.far_pictures.load(Ordering::Relaxed) - far_before;
+    assert!(far >= 10, "the doctor's pictures still arrive, end to end: {far} in 2 s");
+
+    kiosk.clinic.hang_up().unwrap();
+    let outcome = at_kiosk
+        .wait_for("the end without the server", |e| match e {
+            ConsultEvent::Ended { outcome } => Some(outcome.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(outcome, "disconnected");
     kiosk.clinic.close().await.unwrap();
     doctor.clinic.close().await.unwrap();
 }

@@ -131,6 +131,14 @@ impl Call {
         self.peer.accept_answer(answer_sdp).await
     }
 
+    /// Closes a call that will not be run (the answer never came, the consult ended first): its connection
+    /// and sockets are released now rather than left to webrtc-rs's driver task.
+    pub async fn close(self) {
+        if let Err(e) = self.peer.connection.close().await {
+            tracing::warn!(error = %e, "closing an unused call");
+        }
+    }
+
     /// Runs the call once connected, for `length` or until hung up through `hooks`, calling `on_second`
     /// with each second's statistics.
     pub async fn run(

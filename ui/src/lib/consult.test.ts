@@ -27,7 +27,9 @@ describe("applyEvent", () => {
     ["the doctor who took the patient", [{ event: "accepted", doctor: "Dr Saima", pmdc: "54321-P" }], { stage: "accepted", doctor: { name: "Dr Saima", pmdc: "54321-P" } }],
     ["the call once a second arrives", [{ event: "accepted", doctor: "D", pmdc: null }, { event: "second", stats: second }], { stage: "in_call", second }],
     ["the far end away and back", [{ event: "peer_away" }, { event: "peer_back" }], { peerAway: false }],
-    ["the end", [{ event: "second", stats: second }, { event: "ended", outcome: "completed" }], { stage: "ended", outcome: "completed" }],
+    ["the end", [{ event: "accepted", doctor: "D", pmdc: null }, { event: "second", stats: second }, { event: "ended", outcome: "completed" }], { stage: "ended", outcome: "completed" }],
+    ["a second trailing the end", [{ event: "accepted", doctor: "D", pmdc: null }, { event: "ended", outcome: "completed" }, { event: "second", stats: second }], { stage: "ended", second: null }],
+    ["no call before a doctor takes the patient", [{ event: "second", stats: second }], { stage: "queued", second: null }],
     ["a failure, kept beside the state", [{ event: "queued", position: 1, estimated_wait_s: null }, { event: "failed", error: { code: "server_unreachable", message: "m" } }], { position: 1, error: { code: "server_unreachable", message: "m" } }],
     ["a new patient taken clears the last call", [{ event: "vital", vital: { loinc: "59408-5", kind: "spo2", value: "97", unit: "%" } }, { event: "ended", outcome: "completed" }, { event: "taken", label: "fever", kiosk: "Thatta" }], { stage: "accepted", vitals: {}, outcome: null, patient: { label: "fever", kiosk: "Thatta" } }],
   ];

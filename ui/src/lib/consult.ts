@@ -63,6 +63,8 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
         error: null,
       };
     case "second":
+      // A call's last seconds may trail its end: they do not bring it back.
+      if (state.stage !== "accepted" && state.stage !== "in_call") return state;
       return { ...state, stage: "in_call", second: event.stats };
     case "peer_away":
       return { ...state, peerAway: true };

@@ -29,6 +29,8 @@ export type Renderer = "webgl" | "2d";
 interface Painter {
   kind: Renderer;
   paint(picture: Picture): void;
+  /** Gives the drawing context back (WebKit allows only a few WebGL contexts at once). */
+  release(): void;
 }
 
 function compile(gl: WebGLRenderingContext, kind: number, source: string): WebGLShader | null {
@@ -75,6 +77,9 @@ function webglPainter(canvas: HTMLCanvasElement): Painter | null {
 
   return {
     kind: "webgl",
+    release() {
+      gl.getExtension("WEBGL_lose_context")?.loseContext();
+    },
     paint(picture) {
       if (canvas.width !== picture.width || canvas.height !== picture.height) {
         canvas.width = picture.width;
@@ -120,6 +125,7 @@ function canvas2dPainter(canvas: HTMLCanvasElement): Painter | null {
   let image: ImageData | null = null;
   return {
     kind: "2d",
+    release() {},
     paint(picture) {
       if (!image || image.width !== picture.width || image.height !== picture.height) {
         canvas.width = picture.width;
@@ -136,7 +142,16 @@ export class YuvCanvas {
   private painter: Painter | null;
 
   constructor(canvas: HTMLCanvasElement) {
-    this.painter = webglPainter(canvas) ?? canvas2dPainter(canvas);
+    // WebGL is tried on a scratch canvas first: a canvas that gave a WebGL context whose shaders then
+    // failed can no longer give a 2D one.
+    const probe = webglPainter(document.createElement("canvas"));
+    probe?.release();
+    this.painter = (probe ? webglPainter(canvas) : null) ?? canvas2dPainter(canvas);
+  }
+
+  release(): void {
+    this.painter?.release();
+    this.painter = null;
   }
 
   get renderer(): Renderer | null {

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use eclinic_call::channel::Message;
 use eclinic_call_session::{Call, CallCommand, CallHooks, CallObserver, CallReport, NetworkSetup, SessionError};
-use eclinic_connect::Signal;
+use eclinic_connect::{ConnectError, Signal};
 use eclinic_media::video::I420Frame;
-use eclinic_signal::wire::QueueEntry;
+use eclinic_signal::wire::{ErrorCode, QueueEntry};
 use eclinic_signal::{ClientMessage as C, ServerMessage as S};
+use std::time::Instant;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -60,7 +61,9 @@ struct RunningCall {
 
 /// The desk's state: the connection, the consult in progress and its call.
 pub(super) struct Line {
-    signal: Signal,
+    /// `None` once the server connection is lost: a call in progress goes on (media is end to end) until
+    /// either end hangs up.
+    signal: Option<Signal>,
     network: NetworkSetup,
     sink: Arc<dyn ConsultSink>,
     /// The consult this desk is part of (queued, or in progress).
@@ -70,13 +73,17 @@ pub(super) struct Line {
     /// Doctor: the call offered, waiting for the kiosk's answer.
     offered: Option<Call>,
     call: Option<RunningCall>,
-    /// Doctor: the waiting patients.
-    queue: Vec<QueueEntry>,
+    /// Doctor: the waiting patients, each with when the server said how long it had waited.
+    queue: Vec<(QueueEntry, Instant)>,
 }
 
 enum Next {
     Continue,
     Stop,
+}
+
+async fn new_call(network: &NetworkSetup) -> Result<Call, AppError> {
+    Ok(Call::new(network, call_media()?).await?)
 }
 
 fn fail(sink: &dyn ConsultSink, error: AppError) {
@@ -94,19 +101,29 @@ async fn call_ended(call: &mut Option<RunningCall>) -> Result<CallReport, Sessio
     }
 }
 
+/// The next message from the server; never, once the connection is lost.
+async fn next_message(signal: &mut Option<Signal>) -> Result<Option<S>, ConnectError> {
+    match signal {
+        Some(signal) => signal.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The outcome shown when a call ends after the server connection was lost.
+const DISCONNECTED: &str = "disconnected";
+
 pub(super) async fn run(mut line: Line, mut commands: mpsc::UnboundedReceiver<DeskCommand>) {
     loop {
         let next = tokio::select! {
-            message = line.signal.recv() => match message {
+            message = next_message(&mut line.signal) => match message {
                 Ok(Some(message)) => line.handle_server(message).await,
-                Ok(None) => {
-                    fail(&*line.sink, AppError::ServerClosed);
-                    Next::Stop
+                // A message this build cannot read (a newer server's) is skipped, not fatal.
+                Err(ConnectError::Wire(e)) => {
+                    tracing::warn!(error = %e, "skipped an unreadable server message");
+                    Next::Continue
                 }
-                Err(e) => {
-                    fail(&*line.sink, e.into());
-                    Next::Stop
-                }
+                Ok(None) => line.lost_server(AppError::ServerClosed),
+                Err(e) => line.lost_server(e.into()),
             },
             command = commands.recv() => match command {
                 Some(command) => line.handle_command(command).await,
@@ -127,23 +144,51 @@ pub(super) async fn run(mut line: Line, mut commands: mpsc::UnboundedReceiver<De
 
 impl Line {
     pub(super) fn new(signal: Signal, network: NetworkSetup, sink: Arc<dyn ConsultSink>) -> Self {
-        Self { signal, network, sink, consult: None, accepted: false, offered: None, call: None, queue: Vec::new() }
-    }
-
-    async fn send(&mut self, message: &C) -> Next {
-        match self.signal.send(message).await {
-            Ok(()) => Next::Continue,
-            Err(e) => {
-                fail(&*self.sink, e.into());
-                Next::Stop
-            }
+        Self {
+            signal: Some(signal),
+            network,
+            sink,
+            consult: None,
+            accepted: false,
+            offered: None,
+            call: None,
+            queue: Vec::new(),
         }
     }
 
+    async fn send(&mut self, message: &C) -> Next {
+        let Some(signal) = &mut self.signal else { return Next::Continue };
+        match signal.send(message).await {
+            Ok(()) => Next::Continue,
+            Err(e) => self.lost_server(e.into()),
+        }
+    }
+
+    /// The server connection is gone: the desk ends, unless a call is in progress.
+    fn lost_server(&mut self, error: AppError) -> Next {
+        fail(&*self.sink, error);
+        self.signal = None;
+        if self.call.is_some() { Next::Continue } else { Next::Stop }
+    }
+
+    /// Without the server the consult cannot be ended for both: each end's call ends on its own.
+    fn ended_without_server(&mut self) -> Next {
+        self.sink.event(ConsultEvent::Ended { outcome: DISCONNECTED.to_owned() });
+        Next::Stop
+    }
+
     fn show_queue(&mut self) {
+        let mut entries: Vec<QueueEntryView> = self
+            .queue
+            .iter()
+            .map(|(entry, told_at)| {
+                let mut view = QueueEntryView::from(entry);
+                view.waiting_s = view.waiting_s.saturating_add(saturate(told_at.elapsed().as_secs()));
+                view
+            })
+            .collect();
         // Emergencies first, then urgent, then routine; the longest waiting first within each.
-        self.queue.sort_by(|a, b| b.priority.cmp(&a.priority).then(b.queued_for_s.cmp(&a.queued_for_s)));
-        let entries = self.queue.iter().map(QueueEntryView::from).collect();
+        entries.sort_by(|a, b| b.priority_rank.cmp(&a.priority_rank).then(b.waiting_s.cmp(&a.waiting_s)));
         self.sink.event(ConsultEvent::Queue { entries });
     }
 
@@ -158,16 +203,17 @@ impl Line {
             }
             S::DoctorsOnline { count } => self.sink.event(ConsultEvent::DoctorsOnline { count }),
             S::QueueSnapshot { entries } => {
-                self.queue = entries;
+                let now = Instant::now();
+                self.queue = entries.into_iter().map(|entry| (entry, now)).collect();
                 self.show_queue();
             }
             S::QueueUpdated { entry } => {
-                self.queue.retain(|e| e.consult_id != entry.consult_id);
-                self.queue.push(entry);
+                self.queue.retain(|(e, _)| e.consult_id != entry.consult_id);
+                self.queue.push((entry, Instant::now()));
                 self.show_queue();
             }
             S::QueueRemoved { consult_id } => {
-                self.queue.retain(|e| e.consult_id != consult_id);
+                self.queue.retain(|(e, _)| e.consult_id != consult_id);
                 self.show_queue();
             }
             S::Accepted { doctor, .. } => {
@@ -185,7 +231,10 @@ impl Line {
                 if let Some(mut call) = self.offered.take() {
                     match call.accept_answer(&sdp).await {
                         Ok(()) => self.start_call(call),
-                        Err(e) => return self.call_failed(e).await,
+                        Err(e) => {
+                            call.close().await;
+                            return self.give_up(e.into()).await;
+                        }
                     }
                 }
             }
@@ -194,10 +243,13 @@ impl Line {
             S::Ended { consult_id, outcome } if self.consult.as_ref() == Some(&consult_id) => {
                 self.consult = None;
                 self.accepted = false;
-                self.offered = None;
+                self.discard_offer().await;
                 self.hang_up().await;
                 self.sink.event(ConsultEvent::Ended { outcome: outcome_code(outcome).to_owned() });
             }
+            // Our own end crossed the far end's: the consult is already over.
+            S::Error { code: ErrorCode::UnknownConsult, consult_id: Some(id), .. }
+                if Some(&id) != self.consult.as_ref() => {}
             // Refusals are not fatal: the doctor tried for a patient someone else took, the queue is full…
             S::Error { code, message, .. } => {
                 tracing::info!(?code, %message, "the server refused a consult message");
@@ -210,17 +262,27 @@ impl Line {
 
     /// Doctor: the consult is ours; offer the call.
     async fn offer(&mut self, consult_id: String) -> Next {
-        let offered = async {
-            let mut call = Call::new(&self.network, call_media()?).await?;
-            let offer = call.offer().await?;
-            Ok::<_, AppError>((call, offer))
+        let mut call = match new_call(&self.network).await {
+            Ok(call) => call,
+            Err(e) => return self.give_up(e).await,
         };
-        match offered.await {
-            Ok((call, sdp)) => {
+        match call.offer().await {
+            Ok(sdp) => {
+                self.discard_offer().await;
                 self.offered = Some(call);
                 self.send(&C::Offer { consult_id, sdp }).await
             }
-            Err(e) => self.give_up(e).await,
+            Err(e) => {
+                call.close().await;
+                self.give_up(e.into()).await
+            }
+        }
+    }
+
+    /// Doctor: the call offered and not answered is not needed any more.
+    async fn discard_offer(&mut self) {
+        if let Some(call) = self.offered.take() {
+            call.close().await;
         }
     }
 
@@ -231,18 +293,20 @@ impl Line {
             tracing::warn!("ignored a renegotiation offer");
             return Next::Continue;
         }
-        let answered = async {
-            let mut call = Call::new(&self.network, call_media()?).await?;
-            let answer = call.answer(offer).await?;
-            Ok::<_, AppError>((call, answer))
+        let mut call = match new_call(&self.network).await {
+            Ok(call) => call,
+            Err(e) => return self.give_up(e).await,
         };
-        match answered.await {
-            Ok((call, sdp)) => {
+        match call.answer(offer).await {
+            Ok(sdp) => {
                 let next = self.send(&C::Answer { consult_id, sdp }).await;
                 self.start_call(call);
                 next
             }
-            Err(e) => self.give_up(e).await,
+            Err(e) => {
+                call.close().await;
+                self.give_up(e.into()).await
+            }
         }
     }
 
@@ -257,14 +321,15 @@ impl Line {
         self.call = Some(RunningCall { started, vitals: Pace::new(LIVE_VITAL_EVERY), commands, task });
     }
 
-    async fn call_failed(&mut self, error: SessionError) -> Next {
-        self.give_up(error.into()).await
-    }
-
     /// The call could not be made: tell the screen and end the consult for both ends.
     async fn give_up(&mut self, error: AppError) -> Next {
         fail(&*self.sink, error);
-        self.offered = None;
+        self.discard_offer().await;
+        self.end_consult().await
+    }
+
+    /// Asks the server to end the consult in progress; its `ended` then reaches both ends.
+    async fn end_consult(&mut self) -> Next {
         match self.consult.clone() {
             Some(consult_id) => self.send(&C::End { consult_id }).await,
             None => Next::Continue,
@@ -276,26 +341,29 @@ impl Line {
         if let Err(e) = ended {
             fail(&*self.sink, e.into());
         }
-        match self.consult.clone() {
-            Some(consult_id) => self.send(&C::End { consult_id }).await,
-            None => Next::Continue,
+        if self.signal.is_none() {
+            return self.ended_without_server();
         }
+        self.end_consult().await
     }
 
     async fn handle_command(&mut self, command: DeskCommand) -> Next {
         match command {
             DeskCommand::Take(consult_id) => self.send(&C::Accept { consult_id }).await,
+            // The server's `ended` reaches both ends at once, and each hangs up then: the summaries cross.
+            DeskCommand::HangUp if self.consult.is_some() && self.signal.is_some() => self.end_consult().await,
             DeskCommand::HangUp => {
                 self.hang_up().await;
-                match self.consult.clone() {
-                    Some(consult_id) => self.send(&C::End { consult_id }).await,
-                    None => Next::Continue,
+                if self.signal.is_none() {
+                    return self.ended_without_server();
                 }
+                Next::Continue
             }
-            DeskCommand::Chat(text) => {
-                if let Some(call) = &self.call {
-                    let _ = call.commands.send(CallCommand::Send(Message::Chat { text }));
-                }
+            DeskCommand::Chat(text, sent) => {
+                let call = self.call.as_ref();
+                let queued = call.is_some_and(|c| c.commands.send(CallCommand::Send(Message::Chat { text })).is_ok());
+                // The screen only shows the line as sent when a call took it.
+                let _ = sent.send(queued);
                 Next::Continue
             }
             DeskCommand::Vital(mut vital) => {
@@ -311,24 +379,27 @@ impl Line {
         }
     }
 
-    /// Ends the call, waiting a little for its orderly close.
+    /// Ends the call, waiting a little for its orderly close; one that does not close in time is stopped.
     async fn hang_up(&mut self) {
-        if let Some(call) = self.call.take() {
+        if let Some(mut call) = self.call.take() {
             let _ = call.commands.send(CallCommand::HangUp);
-            if tokio::time::timeout(HANG_UP_LIMIT, call.task).await.is_err() {
+            if tokio::time::timeout(HANG_UP_LIMIT, &mut call.task).await.is_err() {
                 tracing::warn!("the call did not close in time");
+                call.task.abort();
             }
         }
     }
 
     /// Leaving the desk: a queued patient is taken out of the queue, a consult in progress ends.
     async fn leave(mut self) {
+        self.discard_offer().await;
         self.hang_up().await;
+        let Some(mut signal) = self.signal.take() else { return };
         if let Some(consult_id) = self.consult.take() {
             let last = if self.accepted { C::End { consult_id } } else { C::CancelQueue { consult_id } };
             // The connection closes next; if this is lost the server's grace period ends the consult.
-            let _ = self.signal.send(&last).await;
+            let _ = signal.send(&last).await;
         }
-        self.signal.close().await;
+        signal.close().await;
     }
 }

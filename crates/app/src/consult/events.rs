@@ -66,6 +66,9 @@ pub struct QueueEntryView {
     pub label: String,
     /// `routine`, `urgent` or `emergency`.
     pub priority: String,
+    /// For ordering: higher is served first.
+    #[serde(skip)]
+    pub(crate) priority_rank: u8,
     pub waiting_s: u32,
     pub kiosk_connected: bool,
 }
@@ -85,6 +88,7 @@ impl From<&QueueEntry> for QueueEntryView {
             kiosk: e.kiosk.clone(),
             label: e.label.clone(),
             priority: priority_code(e.priority).to_owned(),
+            priority_rank: e.priority as u8,
             waiting_s: saturate(e.queued_for_s),
             kiosk_connected: e.kiosk_connected,
         }

@@ -16,7 +16,7 @@ use eclinic_connect::{ConnectError, ServerClient, Signal};
 use eclinic_domain::Observation;
 use eclinic_signal::ClientMessage;
 use eclinic_signal::api::TokenPairResponse;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::AppError;
 use crate::server::ServerSettings;
@@ -29,8 +29,7 @@ pub trait ConsultSink: Send + Sync {
     fn picture(&self, packet: Vec<u8>);
 }
 
-/// Who signs in to the server.
-#[derive(Debug)]
+/// Who signs in to the server. (No `Debug`: it holds a password.)
 pub(crate) enum Credentials<'a> {
     /// The kiosk's enrolled credential, from the OS keyring.
     Kiosk,
@@ -40,7 +39,7 @@ pub(crate) enum Credentials<'a> {
     },
 }
 
-#[derive(Debug)]
+/// (No `Debug`: chat lines are patient data.)
 pub(crate) enum DeskCommand {
     /// Doctor: take this waiting patient.
     Take(String),
@@ -48,8 +47,9 @@ pub(crate) enum DeskCommand {
     HangUp,
     /// Kiosk: a live reading for the doctor (its `at_ms` is set by the desk, from the call's start).
     Vital(LiveVital),
-    /// A chat line for the far end (already checked against the channel's limits).
-    Chat(String),
+    /// A chat line for the far end (already checked against the channel's limits); answered with whether a
+    /// call took it.
+    Chat(String, oneshot::Sender<bool>),
 }
 
 /// A connection to the server for consults. Dropping it ends any consult (cancelling a queued patient)

@@ -60,6 +60,12 @@ impl ServerProcess {
         self.runtime.block_on(job(client))
     }
 
+    /// Kills the server now (a lost connection, as clients see it).
+    pub fn kill(&self) {
+        let status = Command::new("kill").args(["-KILL", &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success(), "the server was running");
+    }
+
     /// A one-time code for a kiosk to enrol itself with.
     pub fn enrolment_code(&self, kiosk_name: &str) -> String {
         let admin = self.admin_token.clone();
