@@ -283,6 +283,16 @@ async fn a_patient_taken_out_of_the_queue_leaves_the_doctors_list_at(
     kiosk.clinic.leave_consult();
     at_doctor.wait_for("the patient gone from the queue", |e| queue_length(e).filter(|n| *n == 0)).await;
     assert_eq!(doctor.clinic.hang_up().err().map(|e| e.code()), None, "the doctor is still on the queue");
+
+    // Losing the server ends the doctor's watch of the queue, and says so.
+    server.kill();
+    let outcome = at_doctor
+        .wait_for("the doctor told the server is gone", |e| match e {
+            ConsultEvent::Ended { outcome } => Some(outcome.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(outcome, "disconnected");
     kiosk.clinic.close().await.unwrap();
     doctor.clinic.close().await.unwrap();
 }

@@ -164,11 +164,12 @@ impl Line {
         }
     }
 
-    /// The server connection is gone: the desk ends, unless a call is in progress.
+    /// The server connection is gone: the desk ends (a queued patient's consult with it), unless a call is
+    /// in progress.
     fn lost_server(&mut self, error: AppError) -> Next {
         fail(&*self.sink, error);
         self.signal = None;
-        if self.call.is_some() { Next::Continue } else { Next::Stop }
+        if self.call.is_some() { Next::Continue } else { self.ended_without_server() }
     }
 
     /// Without the server the consult cannot be ended for both: each end's call ends on its own.
