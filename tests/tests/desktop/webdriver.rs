@@ -81,8 +81,10 @@ impl Session {
         Ok(self.find_all(css).await?.len())
     }
 
+    /// Clicks the first element matching `css` once it is enabled: a button the page enables as text is
+    /// typed may still be disabled for a moment after the keys were sent (seen under load).
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let element = self.find(css).await?;
+        let element = self.find(&format!("{css}:not(:disabled)")).await?;
         self.post(&format!("/element/{}/click", element.0), json!({})).await.map(drop)
     }
 
