@@ -70,6 +70,15 @@ impl Screen {
         self.events.lock().unwrap().iter().rev().find_map(pick)
     }
 
+    /// How the consult ended, once it has.
+    async fn outcome(&self, what: &str) -> String {
+        self.wait_for(what, |e| match e {
+            ConsultEvent::Ended { outcome } => Some(outcome.clone()),
+            _ => None,
+        })
+        .await
+    }
+
     fn count(&self, pick: impl Fn(&ConsultEvent) -> bool) -> usize {
         self.events.lock().unwrap().iter().filter(|e| pick(e)).count()
     }
@@ -122,6 +131,29 @@ async fn enrol(kiosk: &support::Kiosk, server: &ServerProcess, (name, code): &(&
     assert_eq!(settings(server).enrol_kiosk(kiosk.dir.path(), code).await.unwrap(), *name);
 }
 
+/// An enrolled kiosk with an open visit for `reason`, a doctor watching the queue, and their screens.
+struct Desks {
+    kiosk: support::Kiosk,
+    doctor: support::Kiosk,
+    at_kiosk: Arc<Screen>,
+    at_doctor: Arc<Screen>,
+}
+
+async fn desks(server: &ServerProcess, code: &(&str, String), reason: &str) -> Desks {
+    let kiosk = kiosk_with_visit(reason).await;
+    enrol(&kiosk, server, code).await;
+    let (at_kiosk, at_doctor) = (Arc::new(Screen::default()), Arc::new(Screen::default()));
+    let doctor = doctor_desk(server, &at_doctor).await;
+    Desks { kiosk, doctor, at_kiosk, at_doctor }
+}
+
+impl Desks {
+    async fn close(self) {
+        self.kiosk.clinic.close().await.unwrap();
+        self.doctor.clinic.close().await.unwrap();
+    }
+}
+
 /// The server runs outside the test's runtime (its helper blocks on one of its own).
 fn with_server(test: impl AsyncFnOnce(&ServerProcess, Vec<(&'static str, String)>), kiosks: &[&'static str]) {
     let dir = tempfile::tempdir().unwrap();
@@ -138,12 +170,10 @@ fn a_queued_patient_is_taken_called_and_hung_up() {
 }
 
 async fn a_queued_patient_is_taken_called_and_hung_up_through(server: &ServerProcess, codes: Vec<(&str, String)>) {
-    let kiosk = kiosk_with_visit("fever for three days").await;
-    enrol(&kiosk, server, &codes[0]).await;
+    let desks = desks(server, &codes[0], "fever for three days").await;
+    let Desks { kiosk, doctor, at_kiosk, at_doctor } = &desks;
     std::fs::write(kiosk.dir.path().join(DEVICES_FILE), "cms50dplus\tsimulated:finger\n").unwrap();
     kiosk.clinic.watch_devices(|_| {}).unwrap();
-    let (at_kiosk, at_doctor) = (Arc::new(Screen::default()), Arc::new(Screen::default()));
-    let doctor = doctor_desk(server, &at_doctor).await;
 
     kiosk.clinic.join_queue("urgent", at_kiosk.clone()).await.unwrap();
     let position = at_kiosk.wait_for("a place in the queue", |e| match e {
@@ -170,7 +200,7 @@ async fn a_queued_patient_is_taken_called_and_hung_up_through(server: &ServerPro
         })
         .await;
     assert_eq!((name.as_str(), pmdc.as_deref()), ("Dr Call", Some("12345-P")));
-    for (side, screen) in [("kiosk", &at_kiosk), ("doctor", &at_doctor)] {
+    for (side, screen) in [("kiosk", at_kiosk), ("doctor", at_doctor)] {
         screen
             .wait_for(&format!("{side}: a second of the call with pictures"), |e| match e {
                 ConsultEvent::Second { stats } if stats.received_fps >= 5 && stats.width == 320 => Some(()),
@@ -205,14 +235,8 @@ async fn a_queued_patient_is_taken_called_and_hung_up_through(server: &ServerPro
     // The oximeter reads many times a second; the doctor gets each vital about once a second.
     assert!((2..=10).contains(&vitals), "SpO2 and pulse for 3 s: {vitals} live readings");
     kiosk.clinic.hang_up().unwrap();
-    for (side, screen) in [("kiosk", &at_kiosk), ("doctor", &at_doctor)] {
-        let outcome = screen
-            .wait_for(&format!("{side}: the end"), |e| match e {
-                ConsultEvent::Ended { outcome } => Some(outcome.clone()),
-                _ => None,
-            })
-            .await;
-        assert_eq!(outcome, "completed", "{side}");
+    for (side, screen) in [("kiosk", at_kiosk), ("doctor", at_doctor)] {
+        assert_eq!(screen.outcome(&format!("{side}: the end")).await, "completed", "{side}");
         let (own, far) = (screen.self_pictures.load(Ordering::Relaxed), screen.far_pictures.load(Ordering::Relaxed));
         assert!(own >= 30 && far >= 30, "{side}: pictures for the self-view {own} and from the far end {far}");
         assert_eq!(screen.bad_pictures.load(Ordering::Relaxed), 0, "{side}: every packet a whole picture");
@@ -220,8 +244,7 @@ async fn a_queued_patient_is_taken_called_and_hung_up_through(server: &ServerPro
         assert_eq!(failures, None, "{side}");
     }
     assert!(doctor.clinic.hang_up().is_ok(), "the doctor stays on the queue after the consult");
-    kiosk.clinic.close().await.unwrap();
-    doctor.clinic.close().await.unwrap();
+    desks.close().await;
 }
 
 #[test]
@@ -268,10 +291,8 @@ async fn a_patient_taken_out_of_the_queue_leaves_the_doctors_list_at(
     server: &ServerProcess,
     codes: Vec<(&str, String)>,
 ) {
-    let kiosk = kiosk_with_visit("headache").await;
-    enrol(&kiosk, server, &codes[0]).await;
-    let (at_kiosk, at_doctor) = (Arc::new(Screen::default()), Arc::new(Screen::default()));
-    let doctor = doctor_desk(server, &at_doctor).await;
+    let desks = desks(server, &codes[0], "headache").await;
+    let Desks { kiosk, doctor, at_kiosk, at_doctor } = &desks;
     let queue_length = |e: &ConsultEvent| match e {
         ConsultEvent::Queue { entries } => Some(entries.len()),
         _ => None,
@@ -286,15 +307,8 @@ async fn a_patient_taken_out_of_the_queue_leaves_the_doctors_list_at(
 
     // Losing the server ends the doctor's watch of the queue, and says so.
     server.kill();
-    let outcome = at_doctor
-        .wait_for("the doctor told the server is gone", |e| match e {
-            ConsultEvent::Ended { outcome } => Some(outcome.clone()),
-            _ => None,
-        })
-        .await;
-    assert_eq!(outcome, "disconnected");
-    kiosk.clinic.close().await.unwrap();
-    doctor.clinic.close().await.unwrap();
+    assert_eq!(at_doctor.outcome("the doctor told the server is gone").await, "disconnected");
+    desks.close().await;
 }
 
 #[test]
@@ -303,10 +317,8 @@ fn a_call_goes_on_when_the_server_is_lost_and_ends_when_hung_up() {
 }
 
 async fn a_call_goes_on_when_the_server_is_lost_at(server: &ServerProcess, codes: Vec<(&str, String)>) {
-    let kiosk = kiosk_with_visit("cough").await;
-    enrol(&kiosk, server, &codes[0]).await;
-    let (at_kiosk, at_doctor) = (Arc::new(Screen::default()), Arc::new(Screen::default()));
-    let doctor = doctor_desk(server, &at_doctor).await;
+    let desks = desks(server, &codes[0], "cough").await;
+    let Desks { kiosk, doctor, at_kiosk, at_doctor } = &desks;
     kiosk.clinic.join_queue("routine", at_kiosk.clone()).await.unwrap();
     let consult_id = at_doctor
         .wait_for("the patient in the queue", |e| match e {
@@ -325,13 +337,6 @@ async fn a_call_goes_on_when_the_server_is_lost_at(server: &ServerProcess, codes
     assert!(far >= 10, "the doctor's pictures still arrive, end to end: {far} in 2 s");
 
     kiosk.clinic.hang_up().unwrap();
-    let outcome = at_kiosk
-        .wait_for("the end without the server", |e| match e {
-            ConsultEvent::Ended { outcome } => Some(outcome.clone()),
-            _ => None,
-        })
-        .await;
-    assert_eq!(outcome, "disconnected");
-    kiosk.clinic.close().await.unwrap();
-    doctor.clinic.close().await.unwrap();
+    assert_eq!(at_kiosk.outcome("the end without the server").await, "disconnected");
+    desks.close().await;
 }

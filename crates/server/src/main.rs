@@ -29,6 +29,16 @@ struct StoreArgs {
     database_url: Option<String>,
 }
 
+#[derive(clap::Args)]
+struct AccountArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[arg(long)]
+    username: String,
+    #[arg(long)]
+    name: String,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve HTTPS and the signalling WebSocket.
@@ -53,22 +63,11 @@ enum Command {
         turn_ttl_s: u64,
     },
     /// Create an admin account; the password is read from standard input.
-    CreateAdmin {
-        #[command(flatten)]
-        store: StoreArgs,
-        #[arg(long)]
-        username: String,
-        #[arg(long)]
-        name: String,
-    },
+    CreateAdmin(AccountArgs),
     /// Create a doctor's account; the password is read from standard input.
     CreateDoctor {
         #[command(flatten)]
-        store: StoreArgs,
-        #[arg(long)]
-        username: String,
-        #[arg(long)]
-        name: String,
+        account: AccountArgs,
         /// Pakistan Medical and Dental Council registration number.
         #[arg(long)]
         pmdc: String,
@@ -105,15 +104,10 @@ async fn with_accounts<T>(
     Ok(result?)
 }
 
-async fn create_user(
-    store: StoreArgs,
-    kind: AccountKind,
-    username: &str,
-    name: &str,
-    pmdc: Option<&str>,
-) -> anyhow::Result<String> {
+async fn create_user(account: AccountArgs, kind: AccountKind, pmdc: Option<&str>) -> anyhow::Result<String> {
     let password = read_password()?;
-    let new = NewUser { kind, username, password: &password, display_name: name, pmdc };
+    let AccountArgs { store, username, name } = account;
+    let new = NewUser { kind, username: &username, password: &password, display_name: &name, pmdc };
     let created = with_accounts(store, async |accounts| accounts.create_user(&new, unix_now()).await).await?;
     Ok(created.account_id)
 }
@@ -168,12 +162,12 @@ async fn run() -> anyhow::Result<()> {
                 _ = tokio::signal::ctrl_c() => {}
             }
         }
-        Command::CreateAdmin { store, username, name } => {
-            let id = create_user(store, AccountKind::Admin, &username, &name, None).await?;
+        Command::CreateAdmin(account) => {
+            let id = create_user(account, AccountKind::Admin, None).await?;
             println!("admin {id} created");
         }
-        Command::CreateDoctor { store, username, name, pmdc } => {
-            let id = create_user(store, AccountKind::Doctor, &username, &name, Some(&pmdc)).await?;
+        Command::CreateDoctor { account, pmdc } => {
+            let id = create_user(account, AccountKind::Doctor, Some(&pmdc)).await?;
             println!("doctor {id} created");
         }
         Command::EnrolmentCode { store, admin, kiosk_name } => {
