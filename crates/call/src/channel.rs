@@ -11,8 +11,15 @@ pub const VERSION: u8 = 1;
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 /// The largest photo chunk: a frame with headroom for its header.
 pub const MAX_CHUNK_BYTES: usize = 12 * 1024;
-/// The longest chat line, note or prescription text, in bytes.
+/// The longest chat line or note section, in bytes.
 pub const MAX_TEXT_BYTES: usize = 8 * 1024;
+/// The longest field of a prescription item, in bytes.
+pub const MAX_ITEM_FIELD_BYTES: usize = 1024;
+/// The most items one prescription carries.
+pub const MAX_ITEMS: usize = 20;
+
+/// Names a pushed record so that its receipt can be matched and a repeated push stored once (a UUID).
+pub type RecordId = [u8; 16];
 
 /// A vital sign sent live, with the precision the device gave (mantissa × 10^exponent).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,12 +34,43 @@ pub struct LiveVital {
     pub at_ms: u32,
 }
 
+/// The doctor's SOAP note, pushed to the kiosk that keeps the patient's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotesPush {
+    pub record_id: RecordId,
+    pub subjective: String,
+    pub objective: String,
+    pub assessment: String,
+    pub plan: String,
+}
+
+/// One medicine as prescribed; the route is its code (`oral`, `topical`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrescribedItem {
+    pub drug: String,
+    pub dose: String,
+    pub route: String,
+    pub frequency: String,
+    pub duration: String,
+    pub instructions: String,
+}
+
+/// The doctor's e-prescription, pushed to the kiosk (its record and its printer). Who prescribed is not in
+/// it: the kiosk takes the doctor's name and PMDC number from the server, which authenticated them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrescriptionPush {
+    pub record_id: RecordId,
+    pub items: Vec<PrescribedItem>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CameraCommand {
     /// Switch to the next camera (the kiosk may have a room camera and a handheld one).
     Switch,
     /// Zoom, in percent of the full picture (100 = no zoom).
     Zoom(u16),
+    /// Take a full-resolution still photo and send it.
+    TakePhoto,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,12 +95,12 @@ pub enum Message {
         received: u32,
     },
     Camera(CameraCommand),
-    /// The doctor's notes or prescription, pushed to the kiosk (its printer) as text.
-    NotesPush {
-        text: String,
-    },
-    PrescriptionPush {
-        text: String,
+    Notes(NotesPush),
+    Prescription(PrescriptionPush),
+    /// The kiosk's answer to a pushed record: stored in the patient's record, or refused.
+    Receipt {
+        record_id: RecordId,
+        stored: bool,
     },
     /// The end-of-call quality summary each side sends the other.
     QualitySummary {
@@ -100,6 +138,7 @@ const CAMERA: u8 = 6;
 const NOTES: u8 = 7;
 const PRESCRIPTION: u8 = 8;
 const QUALITY: u8 = 9;
+const RECEIPT: u8 = 10;
 
 struct Writer(Vec<u8>);
 
@@ -112,6 +151,9 @@ impl Writer {
     }
     fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_be_bytes());
+    }
+    fn record_id(&mut self, v: &RecordId) {
+        self.0.extend_from_slice(v);
     }
     fn bytes(&mut self, v: &[u8]) {
         // Lengths were checked by `validate` before encoding.
@@ -145,6 +187,11 @@ impl<'a> Reader<'a> {
         let b = self.take(4)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
+    fn record_id(&mut self) -> Result<RecordId, ChannelError> {
+        let mut id = [0; 16];
+        id.copy_from_slice(self.take(16)?);
+        Ok(id)
+    }
     fn bytes(&mut self) -> Result<&'a [u8], ChannelError> {
         let len = usize::from(self.u16()?);
         self.take(len)
@@ -176,6 +223,12 @@ fn check_code(field: &'static str, text: &str) -> Result<(), ChannelError> {
     if fine { Ok(()) } else { Err(ChannelError::Invalid { field, reason: "1-32 printable ASCII characters" }) }
 }
 
+impl PrescribedItem {
+    fn fields(&self) -> [&String; 6] {
+        [&self.drug, &self.dose, &self.route, &self.frequency, &self.duration, &self.instructions]
+    }
+}
+
 impl Message {
     /// Checks the limits a peer would check, so nothing is sent that the other side must refuse.
     pub fn validate(&self) -> Result<(), ChannelError> {
@@ -185,8 +238,23 @@ impl Message {
                 check_code("vital unit", &v.unit)
             }
             Message::Chat { text } => check_text("chat text", text, MAX_TEXT_BYTES),
-            Message::NotesPush { text } => check_text("notes", text, MAX_TEXT_BYTES),
-            Message::PrescriptionPush { text } => check_text("prescription", text, MAX_TEXT_BYTES),
+            Message::Notes(notes) => {
+                for section in [&notes.subjective, &notes.objective, &notes.assessment, &notes.plan] {
+                    check_text("note section", section, MAX_TEXT_BYTES)?;
+                }
+                Ok(())
+            }
+            Message::Prescription(prescription) => {
+                if prescription.items.is_empty() || prescription.items.len() > MAX_ITEMS {
+                    return Err(ChannelError::Invalid { field: "prescription", reason: "1 to 20 items" });
+                }
+                for item in &prescription.items {
+                    for field in item.fields() {
+                        check_text("prescription item", field, MAX_ITEM_FIELD_BYTES)?;
+                    }
+                }
+                Ok(())
+            }
             Message::PhotoChunk { bytes, .. } if bytes.is_empty() || bytes.len() > MAX_CHUNK_BYTES => {
                 Err(ChannelError::Invalid { field: "photo chunk", reason: "1 to 12 KiB" })
             }
@@ -240,15 +308,31 @@ impl Message {
                         w.u8(1);
                         w.u16(*percent);
                     }
+                    CameraCommand::TakePhoto => w.u8(2),
                 }
             }
-            Message::NotesPush { text } => {
+            Message::Notes(notes) => {
                 w.u8(NOTES);
-                w.bytes(text.as_bytes());
+                w.record_id(&notes.record_id);
+                for section in [&notes.subjective, &notes.objective, &notes.assessment, &notes.plan] {
+                    w.bytes(section.as_bytes());
+                }
             }
-            Message::PrescriptionPush { text } => {
+            Message::Prescription(prescription) => {
                 w.u8(PRESCRIPTION);
-                w.bytes(text.as_bytes());
+                w.record_id(&prescription.record_id);
+                // At most MAX_ITEMS, checked by `validate`.
+                w.u8(u8::try_from(prescription.items.len()).unwrap_or(u8::MAX));
+                for item in &prescription.items {
+                    for field in item.fields() {
+                        w.bytes(field.as_bytes());
+                    }
+                }
+            }
+            Message::Receipt { record_id, stored } => {
+                w.u8(RECEIPT);
+                w.record_id(record_id);
+                w.u8(u8::from(*stored));
             }
             Message::QualitySummary { seconds, mean_kbps, freeze_ms, audio_concealed_permille } => {
                 w.u8(QUALITY);
@@ -257,6 +341,9 @@ impl Message {
                 w.u32(*freeze_ms);
                 w.u16(*audio_concealed_permille);
             }
+        }
+        if w.0.len() > MAX_FRAME_BYTES {
+            return Err(ChannelError::TooLarge(w.0.len()));
         }
         Ok(w.0)
     }
@@ -290,10 +377,52 @@ impl Message {
             CAMERA => match r.u8()? {
                 0 => Message::Camera(CameraCommand::Switch),
                 1 => Message::Camera(CameraCommand::Zoom(r.u16()?)),
+                2 => Message::Camera(CameraCommand::TakePhoto),
                 _ => return Err(ChannelError::Invalid { field: "camera command", reason: "unknown" }),
             },
-            NOTES => Message::NotesPush { text: r.text("notes", MAX_TEXT_BYTES)? },
-            PRESCRIPTION => Message::PrescriptionPush { text: r.text("prescription", MAX_TEXT_BYTES)? },
+            NOTES => {
+                r.what = "notes";
+                let record_id = r.record_id()?;
+                let mut section = || r.text("note section", MAX_TEXT_BYTES);
+                Message::Notes(NotesPush {
+                    record_id,
+                    subjective: section()?,
+                    objective: section()?,
+                    assessment: section()?,
+                    plan: section()?,
+                })
+            }
+            PRESCRIPTION => {
+                r.what = "prescription";
+                let record_id = r.record_id()?;
+                let count = usize::from(r.u8()?);
+                if count == 0 || count > MAX_ITEMS {
+                    return Err(ChannelError::Invalid { field: "prescription", reason: "1 to 20 items" });
+                }
+                let mut items = Vec::with_capacity(count);
+                for _ in 0..count {
+                    let mut field = || r.text("prescription item", MAX_ITEM_FIELD_BYTES);
+                    items.push(PrescribedItem {
+                        drug: field()?,
+                        dose: field()?,
+                        route: field()?,
+                        frequency: field()?,
+                        duration: field()?,
+                        instructions: field()?,
+                    });
+                }
+                Message::Prescription(PrescriptionPush { record_id, items })
+            }
+            RECEIPT => {
+                r.what = "receipt";
+                let record_id = r.record_id()?;
+                let stored = match r.u8()? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(ChannelError::Invalid { field: "receipt", reason: "unknown outcome" }),
+                };
+                Message::Receipt { record_id, stored }
+            }
             QUALITY => Message::QualitySummary {
                 seconds: r.u32()?,
                 mean_kbps: r.u32()?,

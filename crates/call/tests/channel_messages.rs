@@ -3,8 +3,20 @@
 //! another version, oversized, hostile text — are typed errors, never a panic.
 
 use eclinic_call::channel::{
-    CameraCommand, ChannelError, LiveVital, MAX_CHUNK_BYTES, MAX_FRAME_BYTES, MAX_TEXT_BYTES, Message,
+    CameraCommand, ChannelError, LiveVital, MAX_CHUNK_BYTES, MAX_FRAME_BYTES, MAX_ITEMS, MAX_TEXT_BYTES, Message,
+    NotesPush, PrescribedItem, PrescriptionPush,
 };
+
+fn paracetamol() -> PrescribedItem {
+    PrescribedItem {
+        drug: "Paracetamol".into(),
+        dose: "500 mg".into(),
+        route: "oral".into(),
+        frequency: "three times a day".into(),
+        duration: "3 days".into(),
+        instructions: "کھانے کے بعد".into(),
+    }
+}
 
 fn every_kind() -> Vec<Message> {
     vec![
@@ -28,8 +40,17 @@ fn every_kind() -> Vec<Message> {
         Message::PhotoAck { photo_id: 7, received: 24_576 },
         Message::Camera(CameraCommand::Switch),
         Message::Camera(CameraCommand::Zoom(250)),
-        Message::NotesPush { text: "S: fever 3 days\tO: 38.4 Cel".into() },
-        Message::PrescriptionPush { text: "Paracetamol 500 mg, 1 tab TDS x 3 days".into() },
+        Message::Camera(CameraCommand::TakePhoto),
+        Message::Notes(NotesPush {
+            record_id: [7; 16],
+            subjective: "fever 3 days\ncough".into(),
+            objective: "38.4 Cel".into(),
+            assessment: String::new(),
+            plan: "ORS, review in 2 days".into(),
+        }),
+        Message::Prescription(PrescriptionPush { record_id: [9; 16], items: vec![paracetamol(); 3] }),
+        Message::Receipt { record_id: [9; 16], stored: true },
+        Message::Receipt { record_id: [7; 16], stored: false },
         Message::QualitySummary { seconds: 600, mean_kbps: 180, freeze_ms: 1_200, audio_concealed_permille: 14 },
     ]
 }
@@ -73,6 +94,18 @@ fn malformed_frames_are_refused_with_their_reason() {
     check(&[1, 3, 0, 0, 0, 1, 0, 0, 0, 0], ChannelError::Invalid { field: "photo size", reason: "empty photo" });
     check(&[1, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0], ChannelError::Invalid { field: "photo chunk", reason: "1 to 12 KiB" });
     check(&vec![1; MAX_FRAME_BYTES + 1], ChannelError::TooLarge(MAX_FRAME_BYTES + 1));
+    check(
+        &[&[1, 8][..], &[0; 16], &[0]].concat(),
+        ChannelError::Invalid { field: "prescription", reason: "1 to 20 items" },
+    );
+    check(
+        &[&[1, 8][..], &[0; 16], &[21]].concat(),
+        ChannelError::Invalid { field: "prescription", reason: "1 to 20 items" },
+    );
+    check(
+        &[&[1, 10][..], &[0; 16], &[2]].concat(),
+        ChannelError::Invalid { field: "receipt", reason: "unknown outcome" },
+    );
     let long_chat = [&[1, 2, 0x20, 0x01][..], &vec![b'a'; MAX_TEXT_BYTES + 1]].concat();
     check(&long_chat, ChannelError::Invalid { field: "chat text", reason: "too long" });
 }
@@ -85,10 +118,29 @@ fn nothing_is_sent_that_the_other_side_must_refuse() {
         Message::Vital(LiveVital { loinc: String::new(), mantissa: 1, exponent: 0, unit: "%".into(), at_ms: 0 }),
         Message::Vital(LiveVital { loinc: "x".into(), mantissa: 1, exponent: 0, unit: "per cent".into(), at_ms: 0 }),
         Message::Camera(CameraCommand::Zoom(900)),
+        Message::Prescription(PrescriptionPush { record_id: [1; 16], items: vec![] }),
+        Message::Prescription(PrescriptionPush { record_id: [1; 16], items: vec![paracetamol(); MAX_ITEMS + 1] }),
+        Message::Prescription(PrescriptionPush {
+            record_id: [1; 16],
+            items: vec![PrescribedItem { drug: "x".repeat(2_000), ..paracetamol() }],
+        }),
     ];
     for message in refused {
         assert!(matches!(message.encode(), Err(ChannelError::Invalid { .. })), "{message:?}");
     }
+}
+
+#[test]
+fn a_note_too_large_for_one_frame_is_refused_before_sending() {
+    let section = "a".repeat(MAX_TEXT_BYTES);
+    let notes = NotesPush {
+        record_id: [2; 16],
+        subjective: section.clone(),
+        objective: section.clone(),
+        assessment: section,
+        plan: String::new(),
+    };
+    assert!(matches!(Message::Notes(notes).encode(), Err(ChannelError::TooLarge(_))));
 }
 
 #[test]
@@ -108,7 +160,7 @@ fn random_frames_never_panic() {
             *first = 1;
         }
         if let Some(kind) = frame.get_mut(1) {
-            *kind %= 10;
+            *kind %= 11;
         }
         decoded += usize::from(Message::decode(&frame).is_ok());
     }

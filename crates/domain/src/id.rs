@@ -66,6 +66,10 @@ typed_id!(
     PrescriptionId
 );
 typed_id!(
+    /// A clinical still photo (a wound, a rash) taken during a consult.
+    PhotoId
+);
+typed_id!(
     /// A person who signs in: health worker, doctor or admin.
     UserId
 );

@@ -11,6 +11,7 @@ pub mod id;
 pub mod note;
 pub mod observation;
 pub mod patient;
+pub mod photo;
 pub mod prescription;
 pub mod text;
 pub mod timestamp;
@@ -21,12 +22,13 @@ pub use cnic::Cnic;
 pub use encounter::{Consent, ConsentGiver, Encounter};
 pub use error::ValidationError;
 pub use hlc::{Hlc, HlcClock};
-pub use id::{DeviceId, EncounterId, NoteId, ObservationId, PatientId, PrescriptionId, UserId};
-pub use note::SoapNote;
+pub use id::{DeviceId, EncounterId, NoteId, ObservationId, PatientId, PhotoId, PrescriptionId, UserId};
+pub use note::{Clinician, SoapNote};
 pub use observation::{
     LoincCode, Observation, ObservationFlag, ObservationFlags, ObservationSource, ObservationStatus, Quantity, UcumUnit,
 };
 pub use patient::{Birth, Patient, PhoneNumber, Sex};
+pub use photo::Photo;
 pub use prescription::{PmdcNumber, Prescriber, Prescription, PrescriptionItem, Route};
 pub use text::{OptionalText, RequiredText};
 pub use timestamp::Timestamp;

@@ -1,5 +1,5 @@
 use crate::error::ValidationError;
-use crate::id::{EncounterId, PatientId, PrescriptionId, UserId};
+use crate::id::{EncounterId, PatientId, PrescriptionId};
 use crate::text::{OptionalText, RequiredText};
 use crate::timestamp::Timestamp;
 
@@ -91,10 +91,9 @@ pub struct PrescriptionItem {
     pub instructions: OptionalText,
 }
 
-/// The doctor who signs a prescription, as printed on it.
+/// The doctor who signs a prescription, as printed on it: only a registered doctor prescribes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prescriber {
-    pub user: UserId,
     pub name: RequiredText,
     pub pmdc: PmdcNumber,
 }
@@ -110,7 +109,16 @@ pub struct Prescription {
 }
 
 impl Prescription {
+    /// The most items one prescription carries (a consult's medicines fit well within it).
+    pub const ITEMS_MAX: usize = 20;
+    pub const FIELD_MAX: usize = 200;
+    pub const INSTRUCTIONS_MAX: usize = 500;
+
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if self.items.is_empty() { Err(ValidationError::EmptyPrescription) } else { Ok(()) }
+        match self.items.len() {
+            0 => Err(ValidationError::EmptyPrescription),
+            n if n > Self::ITEMS_MAX => Err(ValidationError::TooLong { field: "prescription", max: Self::ITEMS_MAX }),
+            _ => Ok(()),
+        }
     }
 }

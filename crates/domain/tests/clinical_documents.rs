@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 use eclinic_domain::{
-    Consent, ConsentGiver, DeviceId, Encounter, EncounterId, NoteId, OptionalText, PatientId, PmdcNumber, Prescriber,
-    Prescription, PrescriptionId, PrescriptionItem, RequiredText, Route, SoapNote, Timestamp, UserId, ValidationError,
+    Clinician, Consent, ConsentGiver, DeviceId, Encounter, EncounterId, NoteId, OptionalText, PatientId, PmdcNumber,
+    Prescriber, Prescription, PrescriptionId, PrescriptionItem, RequiredText, Route, SoapNote, Timestamp, UserId,
+    ValidationError,
 };
 
 fn at(ms: i64) -> Timestamp {
@@ -42,7 +43,8 @@ fn a_soap_note_needs_a_section() {
     let note = |plan: Option<&str>| SoapNote {
         id: NoteId::new(at(0)),
         encounter: EncounterId::new(at(0)),
-        author: UserId::new(at(0)),
+        patient: PatientId::new(at(0)),
+        author: Clinician { name: text("Dr Saima Rauf"), pmdc: None },
         written_at: at(0),
         subjective: section(Some("  ")),
         objective: section(None),
@@ -67,17 +69,18 @@ fn a_prescription_needs_an_item_and_routes_round_trip() {
         id: PrescriptionId::new(at(0)),
         encounter: EncounterId::new(at(0)),
         patient: PatientId::new(at(0)),
-        prescriber: Prescriber {
-            user: UserId::new(at(0)),
-            name: text("Dr Saima Rauf"),
-            pmdc: PmdcNumber::parse("54321-P").unwrap(),
-        },
+        prescriber: Prescriber { name: text("Dr Saima Rauf"), pmdc: PmdcNumber::parse("54321-P").unwrap() },
         issued_at: at(0),
         items: vec![],
     };
     assert_eq!(prescription.validate(), Err(ValidationError::EmptyPrescription));
     prescription.items.push(item);
     assert_eq!(prescription.validate(), Ok(()));
+    prescription.items = vec![prescription.items[0].clone(); Prescription::ITEMS_MAX + 1];
+    assert_eq!(
+        prescription.validate(),
+        Err(ValidationError::TooLong { field: "prescription", max: Prescription::ITEMS_MAX })
+    );
     for route in Route::ALL {
         assert_eq!(Route::from_code(route.code()), Ok(route));
     }

@@ -3,9 +3,10 @@
 
 use crate::error::StoreError;
 use eclinic_domain::{
-    Birth, Cnic, Consent, ConsentGiver, Encounter, LoincCode, Observation, ObservationFlags, ObservationSource,
-    ObservationStatus, OptionalText, Patient, PhoneNumber, PmdcNumber, Quantity, RequiredText, Role, Sex, Timestamp,
-    UcumUnit, User, Username,
+    Birth, Clinician, Cnic, Consent, ConsentGiver, Encounter, LoincCode, Observation, ObservationFlags,
+    ObservationSource, ObservationStatus, OptionalText, Patient, PhoneNumber, Photo, PmdcNumber, Prescriber,
+    Prescription, PrescriptionItem, Quantity, RequiredText, Role, Route, Sex, SoapNote, Timestamp, UcumUnit, User,
+    Username,
 };
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -262,6 +263,188 @@ impl EncounterRow {
                 recorded_at: Timestamp::from_unix_ms(self.consent_at),
                 language: text("language", &self.consent_language, 35)?,
             },
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
+pub(crate) struct NoteRow {
+    pub id: String,
+    pub encounter_id: String,
+    pub patient_id: String,
+    pub author_name: String,
+    pub author_pmdc: Option<String>,
+    pub written_at: i64,
+    pub subjective: Option<String>,
+    pub objective: Option<String>,
+    pub assessment: Option<String>,
+    pub plan: Option<String>,
+}
+
+impl From<&SoapNote> for NoteRow {
+    fn from(n: &SoapNote) -> Self {
+        let section = |s: &OptionalText| s.as_deref().map(str::to_owned);
+        Self {
+            id: n.id.to_string(),
+            encounter_id: n.encounter.to_string(),
+            patient_id: n.patient.to_string(),
+            author_name: n.author.name.to_string(),
+            author_pmdc: n.author.pmdc.as_ref().map(|p| p.as_str().to_owned()),
+            written_at: n.written_at.unix_ms(),
+            subjective: section(&n.subjective),
+            objective: section(&n.objective),
+            assessment: section(&n.assessment),
+            plan: section(&n.plan),
+        }
+    }
+}
+
+impl NoteRow {
+    pub fn into_note(self) -> Result<SoapNote, StoreError> {
+        let what = "note";
+        let section = |name, s: Option<&str>| OptionalText::parse(name, s, SoapNote::SECTION_MAX).map_err(bad(what));
+        Ok(SoapNote {
+            id: parse_id(&self.id, what)?,
+            encounter: parse_id(&self.encounter_id, what)?,
+            patient: parse_id(&self.patient_id, what)?,
+            author: Clinician {
+                name: RequiredText::parse("name", &self.author_name, User::NAME_MAX).map_err(bad(what))?,
+                pmdc: self.author_pmdc.as_deref().map(PmdcNumber::parse).transpose().map_err(bad(what))?,
+            },
+            written_at: Timestamp::from_unix_ms(self.written_at),
+            subjective: section("subjective", self.subjective.as_deref())?,
+            objective: section("objective", self.objective.as_deref())?,
+            assessment: section("assessment", self.assessment.as_deref())?,
+            plan: section("plan", self.plan.as_deref())?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct ItemRow {
+    pub drug: String,
+    pub dose: String,
+    pub route: String,
+    pub frequency: String,
+    pub duration: String,
+    pub instructions: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
+pub(crate) struct PrescriptionRow {
+    pub id: String,
+    pub encounter_id: String,
+    pub patient_id: String,
+    pub prescriber_name: String,
+    pub prescriber_pmdc: String,
+    pub issued_at: i64,
+    /// `ItemRow`s as a JSON array.
+    pub items: String,
+}
+
+impl From<&Prescription> for PrescriptionRow {
+    fn from(p: &Prescription) -> Self {
+        let items: Vec<ItemRow> = p
+            .items
+            .iter()
+            .map(|i| ItemRow {
+                drug: i.drug.to_string(),
+                dose: i.dose.to_string(),
+                route: i.route.code().to_owned(),
+                frequency: i.frequency.to_string(),
+                duration: i.duration.to_string(),
+                instructions: i.instructions.as_deref().map(str::to_owned),
+            })
+            .collect();
+        Self {
+            id: p.id.to_string(),
+            encounter_id: p.encounter.to_string(),
+            patient_id: p.patient.to_string(),
+            prescriber_name: p.prescriber.name.to_string(),
+            prescriber_pmdc: p.prescriber.pmdc.as_str().to_owned(),
+            issued_at: p.issued_at.unix_ms(),
+            // Invariant: a Vec of plain string structs always serialises.
+            items: serde_json::to_string(&items).expect("prescription items serialise"),
+        }
+    }
+}
+
+impl PrescriptionRow {
+    pub fn into_prescription(self) -> Result<Prescription, StoreError> {
+        let what = "prescription";
+        let field = |name, s: &str| RequiredText::parse(name, s, Prescription::FIELD_MAX).map_err(bad(what));
+        let rows: Vec<ItemRow> = serde_json::from_str(&self.items).map_err(|_| StoreError::BadRecord { what })?;
+        let items = rows
+            .iter()
+            .map(|i| {
+                Ok(PrescriptionItem {
+                    drug: field("drug", &i.drug)?,
+                    dose: field("dose", &i.dose)?,
+                    route: Route::from_code(&i.route).map_err(bad(what))?,
+                    frequency: field("frequency", &i.frequency)?,
+                    duration: field("duration", &i.duration)?,
+                    instructions: OptionalText::parse(
+                        "instructions",
+                        i.instructions.as_deref(),
+                        Prescription::INSTRUCTIONS_MAX,
+                    )
+                    .map_err(bad(what))?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Prescription {
+            id: parse_id(&self.id, what)?,
+            encounter: parse_id(&self.encounter_id, what)?,
+            patient: parse_id(&self.patient_id, what)?,
+            prescriber: Prescriber {
+                name: RequiredText::parse("name", &self.prescriber_name, User::NAME_MAX).map_err(bad(what))?,
+                pmdc: PmdcNumber::parse(&self.prescriber_pmdc).map_err(bad(what))?,
+            },
+            issued_at: Timestamp::from_unix_ms(self.issued_at),
+            items,
+        })
+    }
+}
+
+/// A photo's description; the JPEG is stored beside it, and only its digest goes into revisions.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, Deserialize)]
+pub(crate) struct PhotoRow {
+    pub id: String,
+    pub encounter_id: String,
+    pub patient_id: String,
+    pub taken_by: String,
+    pub taken_at: i64,
+    pub width: i64,
+    pub height: i64,
+    pub jpeg_sha256: String,
+}
+
+impl PhotoRow {
+    pub fn new(p: &Photo, jpeg: &[u8]) -> Self {
+        use sha2::Digest;
+        Self {
+            id: p.id.to_string(),
+            encounter_id: p.encounter.to_string(),
+            patient_id: p.patient.to_string(),
+            taken_by: p.taken_by.to_string(),
+            taken_at: p.taken_at.unix_ms(),
+            width: i64::from(p.width),
+            height: i64::from(p.height),
+            jpeg_sha256: hex::encode(sha2::Sha256::digest(jpeg)),
+        }
+    }
+
+    pub fn into_photo(self) -> Result<Photo, StoreError> {
+        let what = "photo";
+        let size = |v: i64| u32::try_from(v).map_err(|_| StoreError::BadRecord { what });
+        Ok(Photo {
+            id: parse_id(&self.id, what)?,
+            encounter: parse_id(&self.encounter_id, what)?,
+            patient: parse_id(&self.patient_id, what)?,
+            taken_by: parse_id(&self.taken_by, what)?,
+            taken_at: Timestamp::from_unix_ms(self.taken_at),
+            width: size(self.width)?,
+            height: size(self.height)?,
         })
     }
 }
