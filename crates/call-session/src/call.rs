@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
-use eclinic_call::channel::Message;
+use eclinic_call::channel::{CameraCommand, Message};
 use eclinic_call::meter::{CallSummary, SecondStats};
 use eclinic_media::audio::AudioSource;
 use eclinic_media::video::VideoSource;
@@ -20,8 +20,9 @@ use webrtc::peer_connection::RTCPeerConnectionState;
 use crate::SessionError;
 use crate::hooks::{CallCommand, CallHooks, CallObserver};
 use crate::peer::{NetworkSetup, Peer, PeerEvent};
+use crate::photos::PhotoExchange;
 use crate::receive::receive_track;
-use crate::send::{SampleSink, control_rate, pump_audio, pump_video};
+use crate::send::{Camera, CameraRequest, SampleSink, control_rate, pump_audio, pump_video};
 use crate::shared::Shared;
 
 /// How long the end of a call waits for the far end's summary and for the receivers to finish.
@@ -185,9 +186,13 @@ impl Call {
             settings_tx,
             Arc::clone(&stop),
         )));
+        let (camera_requests, requests) = mpsc::unbounded_channel();
+        let (stills_tx, mut stills) = mpsc::unbounded_channel();
+        let camera = Camera { source: media.video, requests, stills: stills_tx, zoom: 100 };
+        let mut photos = PhotoExchange::new(Arc::clone(&observer));
         let pumps = [
             tokio::spawn(pump_video(
-                media.video,
+                camera,
                 video_sink,
                 settings.clone(),
                 Arc::clone(&peer.keyframe_requests),
@@ -222,7 +227,16 @@ impl Call {
                 Some(message) = messages.recv() => match message {
                     Message::Vital(_) => vitals_received += 1,
                     summary @ Message::QualitySummary { .. } => remote_summary = Some(summary),
-                    _ => {}
+                    Message::Camera(CameraCommand::TakePhoto) => {
+                        let _ = camera_requests.send(CameraRequest::Still);
+                    }
+                    Message::Camera(CameraCommand::Zoom(percent)) => {
+                        let _ = camera_requests.send(CameraRequest::Zoom(percent));
+                    }
+                    Message::Camera(CameraCommand::Switch) => {
+                        tracing::info!("the far end asked for another camera; this end sends its only one");
+                    }
+                    other => photos.handle_message(shared.elapsed_ms(), &other),
                 },
                 Some(command) = commands.recv() => match command {
                     CallCommand::Send(message) => {
@@ -230,13 +244,29 @@ impl Call {
                             send_message(channel, &message).await;
                         }
                     }
+                    CallCommand::TakePhoto => {
+                        let _ = camera_requests.send(CameraRequest::Still);
+                    }
                     CallCommand::HangUp => break,
                 },
+                Some(still) = stills.recv() => match still {
+                    Ok(still) => {
+                        observer.photo_taken(&still);
+                        photos.send(shared.elapsed_ms(), still.jpeg);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "the camera did not take a photo"),
+                },
                 _ = tick.tick() => {
+                    photos.handle_timeout(shared.elapsed_ms());
                     if let Some(second) = shared.meter(|m| m.poll_second(shared.elapsed())) {
                         on_second(&second);
                         seconds.push(second);
                     }
+                }
+            }
+            if let Some(channel) = &incoming.channel {
+                while let Some(message) = photos.poll_message() {
+                    send_message(channel, &message).await;
                 }
             }
         }

@@ -1,12 +1,14 @@
 //! What an application gives a call besides its media: an observer that sees the pictures going out (the
 //! self-view, from the same capture that feeds the encoder) and coming in, and the far end's messages; and
-//! a command queue to send data-channel messages and to hang up.
+//! a command queue to send data-channel messages, take photos and hang up.
 
 use std::sync::Arc;
 
 use eclinic_call::channel::Message;
-use eclinic_media::video::I420Frame;
+use eclinic_media::video::{I420Frame, StillPhoto};
 use tokio::sync::mpsc;
+
+use crate::photos::PhotoProgress;
 
 /// Called from the call's tasks; each method must return quickly (hand the work to another thread).
 pub trait CallObserver: Send + Sync {
@@ -18,6 +20,12 @@ pub trait CallObserver: Send + Sync {
     fn speech_received(&self, _pcm: &[i16]) {}
     /// A message from the far end's data channel.
     fn message(&self, _message: &Message) {}
+    /// This end took a still photo (asked here or by the far end); it is being sent.
+    fn photo_taken(&self, _photo: &StillPhoto) {}
+    /// A photo going out or coming in got further.
+    fn photo_progress(&self, _progress: PhotoProgress) {}
+    /// A whole photo (JPEG) from the far end.
+    fn photo_received(&self, _jpeg: &[u8]) {}
 }
 
 /// An observer for calls nobody watches (headless calls, tests).
@@ -30,6 +38,8 @@ impl CallObserver for Unobserved {}
 pub enum CallCommand {
     /// Sends a message on the data channel (dropped while the channel is not open).
     Send(Message),
+    /// Takes a full-resolution still photo and sends it to the far end.
+    TakePhoto,
     /// Ends the call now.
     HangUp,
 }

@@ -8,13 +8,14 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use eclinic_call::rate::{REEVALUATE_EVERY, RateControl};
+use eclinic_media::MediaError;
 use eclinic_media::allocator::{Allocation, LinkStats};
 use eclinic_media::audio::opus_codec::VoiceEncoder;
 use eclinic_media::audio::{AudioSource, samples_per_ms};
 use eclinic_media::video::h264::H264Encoder;
-use eclinic_media::video::{KeyframeGate, VideoSource};
+use eclinic_media::video::{I420Frame, KeyframeGate, StillPhoto, VideoSource};
 use rtc::media::Sample;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::time::MissedTickBehavior;
 use webrtc::media_stream::Track;
 use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
@@ -107,9 +108,43 @@ impl SampleSink {
     }
 }
 
+/// What the call asks of the camera besides pictures.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CameraRequest {
+    /// A full-resolution still, answered on the pump's stills channel.
+    Still,
+    /// Digital zoom in percent (100 = none), applied to every picture from now on.
+    Zoom(u16),
+}
+
+/// The camera side of the video pump: its source, the zoom in force, and where stills go.
+pub(crate) struct Camera {
+    pub source: Box<dyn VideoSource>,
+    pub requests: mpsc::UnboundedReceiver<CameraRequest>,
+    pub stills: mpsc::UnboundedSender<Result<StillPhoto, MediaError>>,
+    pub zoom: u16,
+}
+
+impl Camera {
+    /// Serves the requests made since the last picture, then gives the next picture, zoomed.
+    fn next_picture(&mut self) -> Result<Option<I420Frame>, MediaError> {
+        while let Ok(request) = self.requests.try_recv() {
+            match request {
+                // The call may have ended meanwhile: then nobody wants the still.
+                CameraRequest::Still => drop(self.stills.send(self.source.capture_still())),
+                CameraRequest::Zoom(percent) => self.zoom = percent,
+            }
+        }
+        match self.source.next_frame()? {
+            Some(frame) => Ok(Some(frame.zoomed(self.zoom)?)),
+            None => Ok(None),
+        }
+    }
+}
+
 /// Encodes and sends pictures until `stop` or the end of a finite source. Audio-only settings pause it.
 pub(crate) async fn pump_video(
-    mut source: Box<dyn VideoSource>,
+    mut camera: Camera,
     sink: SampleSink,
     mut settings: watch::Receiver<Option<Allocation>>,
     keyframe_requests: Arc<AtomicU64>,
@@ -120,7 +155,7 @@ pub(crate) async fn pump_video(
     let mut encoder: Option<H264Encoder> = None;
     let mut requests_seen = 0;
     let mut last_sent: Option<Instant> = None;
-    let source_format = source.format();
+    let source_format = camera.source.format();
     let mut fps = source_format.fps.max(1);
     let mut ticker = tokio::time::interval(Duration::from_secs(1) / fps);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -130,7 +165,7 @@ pub(crate) async fn pump_video(
         let Some(mut video) = video else {
             encoder = None;
             // The self-view goes on while the link carries voice only.
-            let Some(frame) = source.next_frame()? else { return Ok(()) };
+            let Some(frame) = camera.next_picture()? else { return Ok(()) };
             observer.picture_sent(&frame);
             continue;
         };
@@ -159,7 +194,7 @@ pub(crate) async fn pump_video(
             requests_seen = requests;
             encoder.request_keyframe();
         }
-        let Some(frame) = source.next_frame()? else { return Ok(()) };
+        let Some(frame) = camera.next_picture()? else { return Ok(()) };
         observer.picture_sent(&frame);
         if !shared.link_up() {
             // The far end will have lost its reference pictures: start again from a keyframe.

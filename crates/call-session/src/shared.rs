@@ -42,6 +42,10 @@ impl Shared {
         self.created.elapsed().saturating_sub(Duration::from_nanos(self.started_after_ns.load(Ordering::Relaxed)))
     }
 
+    pub(crate) fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
     pub(crate) fn meter<T>(&self, f: impl FnOnce(&mut CallMeter) -> T) -> T {
         // A task that panicked while holding the meter left counters, not broken invariants: keep using it.
         let mut meter = self.meter.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -1,10 +1,12 @@
 //! Still photos over the data channel: chunked, acknowledged, resumable after a reconnect, with progress.
 //! Sans-IO: the sender and the receiver are fed [`Message`]s and the time, and drained with `poll_message`.
 //!
-//! The receiver only ever holds a contiguous prefix of the photo and acknowledges how many bytes it holds.
-//! The sender keeps a window of unacknowledged bytes in flight; when acknowledgements stop (a chunk lost, the
-//! link down) it goes back to the last acknowledged byte, and after a reconnect it offers again and resumes
-//! from the receiver's acknowledgement rather than from the start.
+//! The receiver only ever holds a contiguous prefix of the photo and acknowledges how many bytes it holds:
+//! as it goes, and at once when a chunk leaves a gap (one was lost). Duplicates are dropped silently. The
+//! sender keeps a window of unacknowledged bytes in flight. Acknowledgements lag the chunks in flight, so
+//! only the same acknowledgement twice means a loss: the sender then goes back to it, once per loss. When
+//! acknowledgements stop (the link down) it goes back to the last acknowledged byte, and after a reconnect
+//! it offers again and resumes from the receiver's acknowledgement rather than from the start.
 
 use crate::channel::{MAX_CHUNK_BYTES, Message};
 
@@ -35,6 +37,10 @@ pub struct PhotoSender {
     total: u32,
     offered: bool,
     acked: u32,
+    /// The last acknowledgement, to tell a repeated one (a loss) from the first.
+    last_ack: Option<u32>,
+    /// Went back to this byte after a repeated acknowledgement; more repeats of it are the same loss.
+    recovering_at: Option<u32>,
     next_offset: u32,
     last_progress_ms: u64,
     retransmit_after_ms: u64,
@@ -52,6 +58,8 @@ impl PhotoSender {
             total,
             offered: false,
             acked: 0,
+            last_ack: None,
+            recovering_at: None,
             next_offset: 0,
             last_progress_ms: now_ms,
             retransmit_after_ms: RETRANSMIT_AFTER_MS,
@@ -66,12 +74,19 @@ impl PhotoSender {
             let received = (*received).min(self.total);
             if received > self.acked {
                 self.acked = received;
+                self.recovering_at = None;
                 self.last_progress_ms = now_ms;
                 self.retransmit_after_ms = RETRANSMIT_AFTER_MS;
-            } else if received == self.acked && received < self.next_offset {
+            } else if received == self.acked
+                && self.last_ack == Some(received)
+                && received < self.next_offset
+                && self.recovering_at != Some(received)
+            {
                 // The same acknowledgement again: the receiver lacks what follows it (a chunk was lost).
                 self.next_offset = received;
+                self.recovering_at = Some(received);
             }
+            self.last_ack = Some(received);
             self.next_offset = self.next_offset.max(self.acked);
         }
     }
@@ -81,6 +96,8 @@ impl PhotoSender {
     pub fn handle_reconnect(&mut self, now_ms: u64) {
         self.offered = false;
         self.next_offset = self.acked;
+        self.last_ack = None;
+        self.recovering_at = None;
         self.last_progress_ms = now_ms;
         self.retransmit_after_ms = RETRANSMIT_AFTER_MS;
     }
@@ -88,6 +105,7 @@ impl PhotoSender {
     pub fn handle_timeout(&mut self, now_ms: u64) {
         if !self.is_done() && now_ms.saturating_sub(self.last_progress_ms) >= self.retransmit_after_ms {
             self.next_offset = self.acked;
+            self.recovering_at = None;
             self.last_progress_ms = now_ms;
             self.retransmit_after_ms = (self.retransmit_after_ms * 2).min(MAX_RETRANSMIT_AFTER_MS);
         }
@@ -159,8 +177,9 @@ impl PhotoReceiver {
                     if self.held() - self.acked >= ACK_EVERY_BYTES || self.held() == self.total {
                         self.ack();
                     }
-                } else {
-                    // A duplicate or a gap: say what is held so the sender goes on from there.
+                } else if *offset > held {
+                    // A gap: say what is held so the sender goes back there. (A duplicate, from a chunk
+                    // resent while its acknowledgement was on its way, needs no answer.)
                     self.ack();
                 }
             }

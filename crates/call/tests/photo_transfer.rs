@@ -3,6 +3,8 @@
 //! every byte arrives in order, progress only goes forward, a reconnect resumes instead of restarting, and
 //! hostile photo messages are refused.
 
+use std::collections::VecDeque;
+
 use eclinic_call::channel::Message;
 use eclinic_call::photo::{MAX_PHOTO_BYTES, PhotoError, PhotoReceiver, PhotoSender};
 
@@ -10,8 +12,13 @@ fn photo(len: usize) -> Vec<u8> {
     (0..len).map(|i| u8::try_from((i * 31 + i / 7) % 251).unwrap()).collect()
 }
 
-/// Runs a transfer in 50 ms ticks. `lose(tick, index)` drops a message; `outage` is a range of ticks in which
-/// nothing passes, followed by a reconnect. Returns what arrived, the ticks taken and the bytes sent.
+/// Messages on their way, each delivered `DELAY_TICKS` after it was sent: acknowledgements lag the
+/// chunks in flight, as on a real link.
+const DELAY_TICKS: u64 = 3;
+
+/// Runs a transfer in 50 ms ticks with a 150 ms one-way delay. `lose(tick, index)` drops a message;
+/// `outage` is a range of ticks in which nothing passes, followed by a reconnect. Returns what arrived, the
+/// ticks taken and the bytes sent.
 fn transfer(
     jpeg: &[u8],
     mut lose: impl FnMut(u64, usize) -> bool,
@@ -19,6 +26,7 @@ fn transfer(
 ) -> (Vec<u8>, u64, usize) {
     let mut sender = PhotoSender::new(9, jpeg.to_vec(), 0).unwrap();
     let mut receiver = PhotoReceiver::default();
+    let (mut to_receiver, mut to_sender) = (VecDeque::new(), VecDeque::new());
     let (mut sent_bytes, mut index, mut last_progress) = (0, 0, 0);
     for tick in 0..10_000u64 {
         let now = tick * 50;
@@ -32,14 +40,22 @@ fn transfer(
                 sent_bytes += bytes.len();
             }
             if !down && !lose(tick, index) {
-                receiver.handle_message(&message).unwrap();
+                to_receiver.push_back((tick + DELAY_TICKS, message));
             }
+        }
+        while to_receiver.front().is_some_and(|(at, _)| *at <= tick) {
+            let (_, message) = to_receiver.pop_front().unwrap();
+            receiver.handle_message(&message).unwrap();
         }
         while let Some(ack) = receiver.poll_message() {
             index += 1;
             if !down && !lose(tick, index) {
-                sender.handle_message(now, &ack);
+                to_sender.push_back((tick + DELAY_TICKS, ack));
             }
+        }
+        while to_sender.front().is_some_and(|(at, _)| *at <= tick) {
+            let (_, ack) = to_sender.pop_front().unwrap();
+            sender.handle_message(now, &ack);
         }
         sender.handle_timeout(now);
         let (held, total) = receiver.progress();
@@ -56,9 +72,11 @@ fn transfer(
 #[test]
 fn a_photo_arrives_whole_on_a_clean_channel() {
     let jpeg = photo(300_000);
-    let (got, _, sent) = transfer(&jpeg, |_, _| false, 0..0);
+    let (got, ticks, sent) = transfer(&jpeg, |_, _| false, 0..0);
     assert_eq!(got, jpeg);
-    assert_eq!(sent, jpeg.len(), "no byte sent twice");
+    assert_eq!(sent, jpeg.len(), "no byte sent twice, though acknowledgements lag the chunks");
+    // A window of 48 KiB per 300 ms round trip: 300 kB in about two seconds, with no retransmission wait.
+    assert!(ticks <= 45, "took {ticks} ticks");
 }
 
 #[test]

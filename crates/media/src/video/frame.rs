@@ -134,12 +134,31 @@ impl I420Frame {
         if (width, height) == (self.width, self.height) {
             return Ok(self.clone());
         }
+        self.resampled(1.0, width, height)
+    }
+
+    /// Digital zoom: the centre of the picture magnified `percent / 100` times, at the same size (100 or
+    /// less gives the picture as it is).
+    pub fn zoomed(&self, percent: u16) -> Result<Self, MediaError> {
+        if percent <= 100 {
+            return Ok(self.clone());
+        }
+        self.resampled(100.0 / f64::from(percent), self.width, self.height)
+    }
+
+    /// The centre `part` of the picture (1.0 = all of it) resampled to `width` x `height`.
+    fn resampled(&self, part: f64, width: u32, height: u32) -> Result<Self, MediaError> {
         let mut resizer = Resizer::new();
-        let y = resize_plane(&mut resizer, &self.y, (self.width, self.height), (width, height))?;
+        let mut plane = |data: &[u8], from: (u32, u32), to: (u32, u32)| {
+            let (w, h) = (f64::from(from.0) * part, f64::from(from.1) * part);
+            let crop = ((f64::from(from.0) - w) / 2.0, (f64::from(from.1) - h) / 2.0, w, h);
+            resize_plane(&mut resizer, data, from, to, crop)
+        };
+        let y = plane(&self.y, (self.width, self.height), (width, height))?;
         let source_chroma = (self.width / 2, self.height / 2);
         let target_chroma = (width / 2, height / 2);
-        let u = resize_plane(&mut resizer, &self.u, source_chroma, target_chroma)?;
-        let v = resize_plane(&mut resizer, &self.v, source_chroma, target_chroma)?;
+        let u = plane(&self.u, source_chroma, target_chroma)?;
+        let v = plane(&self.v, source_chroma, target_chroma)?;
         Ok(Self { width, height, y, u, v, capture_us: self.capture_us })
     }
 }
@@ -151,11 +170,20 @@ fn copy_rows(plane: &[u8], stride: usize, width: usize, height: usize) -> Result
     Ok(plane.chunks(stride).take(height).flat_map(|row| &row[..width]).copied().collect())
 }
 
-fn resize_plane(resizer: &mut Resizer, plane: &[u8], from: (u32, u32), to: (u32, u32)) -> Result<Vec<u8>, MediaError> {
+/// Resamples the `crop` (left, top, width, height) of a plane to `to`.
+fn resize_plane(
+    resizer: &mut Resizer,
+    plane: &[u8],
+    from: (u32, u32),
+    to: (u32, u32),
+    crop: (f64, f64, f64, f64),
+) -> Result<Vec<u8>, MediaError> {
     let invalid = |e: &dyn std::fmt::Display| MediaError::InvalidFrame(format!("scaling: {e}"));
     let source = ImageRef::new(from.0, from.1, plane, PixelType::U8).map_err(|e| invalid(&e))?;
     let mut target = Image::new(to.0, to.1, PixelType::U8);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::Bilinear))
+        .crop(crop.0, crop.1, crop.2, crop.3);
     resizer.resize(&source, &mut target, &options).map_err(|e| invalid(&e))?;
     Ok(target.into_vec())
 }
