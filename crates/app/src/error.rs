@@ -53,6 +53,8 @@ pub enum AppError {
     Message(#[from] ChannelError),
     #[error("the message is empty")]
     EmptyMessage,
+    #[error("the doctor's documents arrived before the server named the doctor")]
+    UnknownDoctor,
 }
 
 impl AppError {
@@ -77,6 +79,7 @@ impl AppError {
             AppError::NoConsult => "no_consult",
             AppError::UnknownChoice { .. } => "invalid_input",
             AppError::Message(_) | AppError::EmptyMessage => "invalid_input",
+            AppError::UnknownDoctor => "unknown_doctor",
         }
     }
 }

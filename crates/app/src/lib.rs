@@ -8,30 +8,35 @@
 
 pub mod consult;
 mod devices;
+pub mod documents;
 pub mod duplicates;
 mod error;
 pub mod forms;
 mod pace;
+mod records;
 pub mod server;
 pub mod views;
 
 pub use devices::DeviceUpdate;
 pub use error::{ApiError, AppError};
 
-use consult::{ConsultSink, Credentials, Desk, DeskCommand};
+use consult::{ConsultSink, Credentials, Desk, DeskCommand, Filing};
 use devices::DeviceWatch;
+use documents::{NotesForm, PrescriptionForm};
+use eclinic_call::channel::CameraCommand;
 use eclinic_call::channel::Message;
-use eclinic_domain::{Encounter, Observation, Timestamp};
+use eclinic_call_session::CallCommand;
+use eclinic_domain::{Encounter, NoteId, Observation, PrescriptionId, Timestamp};
 use eclinic_peripherals::manager::DeviceManager;
 use eclinic_signal::ClientMessage;
 use eclinic_store::{KeyStore, PatientQuery, Session, Store};
 use forms::{PatientForm, VisitForm, VitalEntry};
 use pace::Pace;
+use records::{Records, lock};
 use server::ServerSettings;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::RwLock;
-use views::{DoctorView, ObservationView, PatientView, Registration, UserView, VisitView};
+use std::sync::{Arc, Mutex};
+use views::{DoctorView, ObservationView, PatientView, Registration, UserView, VisitDocumentsView, VisitView};
 
 /// The wall clock, in the store's terms. Only this crate's IO layer reads it; the domain never does.
 pub fn now() -> Timestamp {
@@ -50,19 +55,12 @@ pub const DEVICES_FILE: &str = "devices.tsv";
 #[derive(Debug)]
 pub struct Clinic {
     data_dir: PathBuf,
-    /// `None` once closed. Operations hold the read side; closing takes the write side.
-    store: RwLock<Option<Store>>,
-    session: Mutex<Option<Session>>,
+    records: Arc<Records>,
     visit: Mutex<Option<Encounter>>,
     devices: Mutex<Option<DeviceWatch>>,
     /// The connection to the server for the consult, while queued, in a call, or (doctor) watching the queue.
     /// Shared with the device feed, which sends live readings to the doctor during a call.
     desk: Arc<Mutex<Option<Desk>>>,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // The guarded values are replaced whole, never left half-changed, so a poisoned lock is still consistent.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Clinic {
@@ -71,8 +69,7 @@ impl Clinic {
         let store = Store::open(data_dir, keys).await?;
         Ok(Self {
             data_dir: data_dir.to_owned(),
-            store: RwLock::new(Some(store)),
-            session: Mutex::new(None),
+            records: Arc::new(Records::new(store)),
             visit: Mutex::new(None),
             devices: Mutex::new(None),
             desk: Arc::default(),
@@ -82,14 +79,11 @@ impl Clinic {
     /// Signs out, stops the devices and closes the store. Every later call fails with `closed`.
     pub async fn close(&self) -> Result<(), AppError> {
         self.sign_out();
-        match self.store.write().await.take() {
-            Some(store) => Ok(store.close().await?),
-            None => Ok(()),
-        }
+        self.records.close().await
     }
 
     fn session(&self) -> Result<Session, AppError> {
-        lock(&self.session).clone().ok_or(AppError::SignedOut)
+        self.records.session()
     }
 
     fn open_visit(&self) -> Result<Encounter, AppError> {
@@ -101,25 +95,23 @@ impl Clinic {
         &self,
         work: impl AsyncFnOnce(&Store, &Session) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let session = self.session()?;
-        let guard = self.store.read().await;
-        let store = guard.as_ref().ok_or(AppError::Closed)?;
-        work(store, &session).await
+        self.records.with_store(work).await
     }
 
     pub async fn sign_in(&self, username: &str, secret: &str) -> Result<UserView, AppError> {
-        let guard = self.store.read().await;
-        let store = guard.as_ref().ok_or(AppError::Closed)?;
-        let session = store.sign_in(username.trim(), secret, now()).await?;
+        let session = self
+            .records
+            .with_open_store(async |store| Ok(store.sign_in(username.trim(), secret, now()).await?))
+            .await?;
         let user = UserView::new(session.username().as_str(), session.role());
-        *lock(&self.session) = Some(session);
+        self.records.set_session(Some(session));
         Ok(user)
     }
 
     /// Ends the session and any open visit; the device feed stops, and any consult ends.
     pub fn sign_out(&self) {
         self.end_visit();
-        *lock(&self.session) = None;
+        self.records.set_session(None);
     }
 
     /// Patients whose name, CNIC or phone matches `text`.
@@ -257,7 +249,8 @@ impl Clinic {
         };
         let settings = ServerSettings::load(&self.data_dir)?;
         self.leave_consult();
-        let (desk, _) = Desk::open(&settings, Credentials::Kiosk, Some(ticket), sink).await?;
+        let filing = Filing::new(Arc::clone(&self.records), visit.clone());
+        let (desk, _) = Desk::open(&settings, Credentials::Kiosk, Some(ticket), sink, Some(filing)).await?;
         // The visit may have ended (or the worker signed out) while the desk connected: then the patient
         // leaves the queue at once (dropping the desk) rather than waiting there with no screen.
         if lock(&self.visit).as_ref().map(|v| v.id) != Some(visit.id) {
@@ -277,7 +270,7 @@ impl Clinic {
         let settings = ServerSettings::load(&self.data_dir)?;
         self.leave_consult();
         let credentials = Credentials::Doctor { username: username.trim(), password };
-        let (desk, tokens) = Desk::open(&settings, credentials, None, sink).await?;
+        let (desk, tokens) = Desk::open(&settings, credentials, None, sink, None).await?;
         *lock(&self.desk) = Some(desk);
         Ok(DoctorView { name: tokens.display_name })
     }
@@ -298,10 +291,57 @@ impl Clinic {
         if line.is_empty() {
             return Err(AppError::EmptyMessage);
         }
-        Message::Chat { text: line.clone() }.validate()?;
-        let (sent, taken) = tokio::sync::oneshot::channel();
-        self.desk_command(DeskCommand::Chat(line, sent))?;
-        match taken.await {
+        let chat = Message::Chat { text: line };
+        chat.validate()?;
+        self.to_call(CallCommand::Send(chat)).await
+    }
+
+    /// Kiosk: takes a full-resolution photo with the camera in the call; it is kept in the visit's record
+    /// and sent to the doctor.
+    pub async fn take_photo(&self) -> Result<(), AppError> {
+        self.to_call(CallCommand::TakePhoto).await
+    }
+
+    /// Doctor: asks the kiosk's camera for a full-resolution photo.
+    pub async fn request_photo(&self) -> Result<(), AppError> {
+        self.to_call(CallCommand::Send(Message::Camera(CameraCommand::TakePhoto))).await
+    }
+
+    /// Doctor: zooms the kiosk's camera, in percent (100 is the whole picture).
+    pub async fn zoom_kiosk_camera(&self, percent: u16) -> Result<(), AppError> {
+        let zoom = Message::Camera(CameraCommand::Zoom(percent));
+        zoom.validate()?;
+        self.to_call(CallCommand::Send(zoom)).await
+    }
+
+    /// Doctor: sends the SOAP note to the kiosk, whose receipt comes as an event; returns the note's id.
+    pub async fn send_notes(&self, form: &NotesForm) -> Result<String, AppError> {
+        let id = NoteId::new(now());
+        self.to_call(CallCommand::Send(Message::Notes(form.to_push(id)?))).await?;
+        Ok(id.to_string())
+    }
+
+    /// Doctor: sends the prescription to the kiosk, whose receipt comes as an event; returns its id.
+    pub async fn send_prescription(&self, form: &PrescriptionForm) -> Result<String, AppError> {
+        let id = PrescriptionId::new(now());
+        self.to_call(CallCommand::Send(Message::Prescription(form.to_push(id)?))).await?;
+        Ok(id.to_string())
+    }
+
+    /// Kiosk: what the open visit's consult left in the record (notes, prescriptions, photos).
+    pub async fn visit_documents(&self) -> Result<VisitDocumentsView, AppError> {
+        let visit = self.open_visit()?;
+        let documents = self
+            .with_store(async |store, session| Ok(store.encounter_documents(session, visit.id, now()).await?))
+            .await?;
+        Ok(VisitDocumentsView::from(&documents))
+    }
+
+    /// Hands `command` to the call in progress; `no_consult` when there is none.
+    async fn to_call(&self, command: CallCommand) -> Result<(), AppError> {
+        let (taken, answer) = tokio::sync::oneshot::channel();
+        self.desk_command(DeskCommand::Call(command, taken))?;
+        match answer.await {
             Ok(true) => Ok(()),
             _ => Err(AppError::NoConsult),
         }

@@ -1,6 +1,10 @@
 //! What the UI (and `eclinic --json`) is shown: flat, serialisable pictures of domain values.
 
-use eclinic_domain::{Birth, ConsentGiver, Encounter, Observation, ObservationSource, Patient, Role, VitalKind};
+use eclinic_domain::{
+    Birth, ConsentGiver, Encounter, Observation, ObservationSource, OptionalText, Patient, Photo, Prescription, Role,
+    SoapNote, VitalKind,
+};
+use eclinic_store::EncounterDocuments;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -128,4 +132,113 @@ impl From<&Encounter> for VisitView {
 pub enum Registration {
     Registered { patient: PatientView },
     PossibleDuplicates { candidates: Vec<PatientView> },
+}
+
+/// A doctor's note as filed at the kiosk.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct NoteView {
+    pub id: String,
+    pub author: String,
+    pub pmdc: Option<String>,
+    pub written_at_ms: i64,
+    pub subjective: String,
+    pub objective: String,
+    pub assessment: String,
+    pub plan: String,
+}
+
+fn section(text: &OptionalText) -> String {
+    text.as_deref().unwrap_or_default().to_owned()
+}
+
+impl From<&SoapNote> for NoteView {
+    fn from(n: &SoapNote) -> Self {
+        Self {
+            id: n.id.to_string(),
+            author: n.author.name.to_string(),
+            pmdc: n.author.pmdc.as_ref().map(|p| p.as_str().to_owned()),
+            written_at_ms: n.written_at.unix_ms(),
+            subjective: section(&n.subjective),
+            objective: section(&n.objective),
+            assessment: section(&n.assessment),
+            plan: section(&n.plan),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct PrescriptionItemView {
+    pub drug: String,
+    pub dose: String,
+    /// The route's code (`oral`, …); the UI's catalogue names it.
+    pub route: String,
+    pub frequency: String,
+    pub duration: String,
+    pub instructions: String,
+}
+
+/// A prescription as filed at the kiosk.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct PrescriptionView {
+    pub id: String,
+    pub prescriber: String,
+    pub pmdc: String,
+    pub issued_at_ms: i64,
+    pub items: Vec<PrescriptionItemView>,
+}
+
+impl From<&Prescription> for PrescriptionView {
+    fn from(p: &Prescription) -> Self {
+        Self {
+            id: p.id.to_string(),
+            prescriber: p.prescriber.name.to_string(),
+            pmdc: p.prescriber.pmdc.as_str().to_owned(),
+            issued_at_ms: p.issued_at.unix_ms(),
+            items: p
+                .items
+                .iter()
+                .map(|i| PrescriptionItemView {
+                    drug: i.drug.to_string(),
+                    dose: i.dose.to_string(),
+                    route: i.route.code().to_owned(),
+                    frequency: i.frequency.to_string(),
+                    duration: i.duration.to_string(),
+                    instructions: section(&i.instructions),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A still photo kept with the visit (its picture is fetched separately).
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct PhotoView {
+    pub id: String,
+    pub taken_at_ms: i64,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl From<&Photo> for PhotoView {
+    fn from(p: &Photo) -> Self {
+        Self { id: p.id.to_string(), taken_at_ms: p.taken_at.unix_ms(), width: p.width, height: p.height }
+    }
+}
+
+/// What the visit's consult left in the record.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct VisitDocumentsView {
+    pub notes: Vec<NoteView>,
+    pub prescriptions: Vec<PrescriptionView>,
+    pub photos: Vec<PhotoView>,
+}
+
+impl From<&EncounterDocuments> for VisitDocumentsView {
+    fn from(d: &EncounterDocuments) -> Self {
+        Self {
+            notes: d.notes.iter().map(NoteView::from).collect(),
+            prescriptions: d.prescriptions.iter().map(PrescriptionView::from).collect(),
+            photos: d.photos.iter().map(PhotoView::from).collect(),
+        }
+    }
 }

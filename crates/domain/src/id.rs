@@ -22,6 +22,15 @@ macro_rules! typed_id {
             pub const fn as_uuid(&self) -> &Uuid {
                 &self.0
             }
+
+            /// The 16 bytes of the UUID, for compact wire formats.
+            pub const fn to_bytes(self) -> [u8; 16] {
+                self.0.into_bytes()
+            }
+
+            pub const fn from_bytes(bytes: [u8; 16]) -> Self {
+                Self(Uuid::from_bytes(bytes))
+            }
         }
 
         impl std::fmt::Display for $name {

@@ -4,10 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use eclinic_call::channel::Message;
-use eclinic_call_session::{Call, CallCommand, CallHooks, CallObserver, CallReport, NetworkSetup, SessionError};
+use eclinic_call::channel::{Message, RecordId};
+use eclinic_call_session::{
+    Call, CallCommand, CallHooks, CallObserver, CallReport, NetworkSetup, PhotoProgress, SessionError,
+};
 use eclinic_connect::{ConnectError, Signal};
-use eclinic_media::video::I420Frame;
+use eclinic_domain::NoteId;
+use eclinic_media::video::{I420Frame, StillPhoto};
 use eclinic_signal::wire::{ErrorCode, QueueEntry};
 use eclinic_signal::{ClientMessage as C, ServerMessage as S};
 use std::time::Instant;
@@ -15,9 +18,11 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::events::{ConsultEvent, LiveVitalView, QueueEntryView, outcome_code, saturate};
+use super::filing::Filing;
 use super::media::{Speaker, call_media};
-use super::picture::{View, picture_packet, self_view_packet};
+use super::picture::{View, photo_packet, picture_packet, self_view_packet};
 use super::{ConsultSink, DeskCommand};
+use crate::documents::DoctorIdentity;
 use crate::pace::{LIVE_VITAL_EVERY, Pace};
 use crate::{ApiError, AppError};
 
@@ -26,9 +31,18 @@ const LONGEST_CALL: Duration = Duration::from_secs(4 * 3600);
 /// How long leaving waits for the call's orderly end (the far end's summary).
 const HANG_UP_LIMIT: Duration = Duration::from_secs(5);
 
+/// What the call hands the desk to act on (filing, answering), rather than only to show.
+pub(super) enum Arrival {
+    /// Notes, a prescription or a receipt from the far end.
+    Record(Message),
+    /// A photo this end's camera took for the far end.
+    Photo(StillPhoto),
+}
+
 struct ScreenObserver {
     sink: Arc<dyn ConsultSink>,
     speaker: Option<Speaker>,
+    arrivals: mpsc::UnboundedSender<Arrival>,
 }
 
 impl CallObserver for ScreenObserver {
@@ -47,8 +61,21 @@ impl CallObserver for ScreenObserver {
         match message {
             Message::Vital(vital) => self.sink.event(ConsultEvent::Vital { vital: LiveVitalView::from(vital) }),
             Message::Chat { text } => self.sink.event(ConsultEvent::Chat { text: text.clone() }),
+            Message::Notes(_) | Message::Prescription(_) | Message::Receipt { .. } => {
+                let _ = self.arrivals.send(Arrival::Record(message.clone()));
+            }
             _ => {}
         }
+    }
+    fn photo_taken(&self, photo: &StillPhoto) {
+        let _ = self.arrivals.send(Arrival::Photo(photo.clone()));
+    }
+    fn photo_progress(&self, progress: PhotoProgress) {
+        let PhotoProgress { outgoing, held, total } = progress;
+        self.sink.event(ConsultEvent::PhotoProgress { outgoing, held, total });
+    }
+    fn photo_received(&self, jpeg: &[u8]) {
+        self.sink.picture(photo_packet(jpeg));
     }
 }
 
@@ -75,6 +102,11 @@ pub(super) struct Line {
     call: Option<RunningCall>,
     /// Doctor: the waiting patients, each with when the server said how long it had waited.
     queue: Vec<(QueueEntry, Instant)>,
+    /// Kiosk: the open visit's record, where the consult's documents go.
+    filing: Option<Filing>,
+    /// Kiosk: the doctor who took the patient, as the server named them.
+    doctor: Option<DoctorIdentity>,
+    arrivals: mpsc::UnboundedSender<Arrival>,
 }
 
 enum Next {
@@ -112,7 +144,11 @@ async fn next_message(signal: &mut Option<Signal>) -> Result<Option<S>, ConnectE
 /// The outcome shown when a call ends after the server connection was lost.
 const DISCONNECTED: &str = "disconnected";
 
-pub(super) async fn run(mut line: Line, mut commands: mpsc::UnboundedReceiver<DeskCommand>) {
+pub(super) async fn run(
+    mut line: Line,
+    mut commands: mpsc::UnboundedReceiver<DeskCommand>,
+    mut arrivals: mpsc::UnboundedReceiver<Arrival>,
+) {
     loop {
         let next = tokio::select! {
             message = next_message(&mut line.signal) => match message {
@@ -134,6 +170,10 @@ pub(super) async fn run(mut line: Line, mut commands: mpsc::UnboundedReceiver<De
                 line.call = None;
                 line.call_ended(ended).await
             }
+            Some(arrival) = arrivals.recv() => {
+                line.handle_arrival(arrival).await;
+                Next::Continue
+            }
         };
         if let Next::Stop = next {
             break;
@@ -143,8 +183,15 @@ pub(super) async fn run(mut line: Line, mut commands: mpsc::UnboundedReceiver<De
 }
 
 impl Line {
-    pub(super) fn new(signal: Signal, network: NetworkSetup, sink: Arc<dyn ConsultSink>) -> Self {
-        Self {
+    /// The desk's state, and the receiver of what its calls hand it.
+    pub(super) fn new(
+        signal: Signal,
+        network: NetworkSetup,
+        sink: Arc<dyn ConsultSink>,
+        filing: Option<Filing>,
+    ) -> (Self, mpsc::UnboundedReceiver<Arrival>) {
+        let (arrivals, received) = mpsc::unbounded_channel();
+        let line = Self {
             signal: Some(signal),
             network,
             sink,
@@ -153,7 +200,11 @@ impl Line {
             offered: None,
             call: None,
             queue: Vec::new(),
-        }
+            filing,
+            doctor: None,
+            arrivals,
+        };
+        (line, received)
     }
 
     async fn send(&mut self, message: &C) -> Next {
@@ -219,6 +270,7 @@ impl Line {
             }
             S::Accepted { doctor, .. } => {
                 self.accepted = true;
+                self.doctor = Some(DoctorIdentity { name: doctor.name.clone(), pmdc: doctor.pmdc.clone() });
                 self.sink.event(ConsultEvent::Accepted { doctor: doctor.name, pmdc: doctor.pmdc });
             }
             S::ConsultStarted { consult_id, kiosk, label, .. } => {
@@ -312,7 +364,11 @@ impl Line {
     }
 
     fn start_call(&mut self, call: Call) {
-        let observer = ScreenObserver { sink: Arc::clone(&self.sink), speaker: Speaker::open_default() };
+        let observer = ScreenObserver {
+            sink: Arc::clone(&self.sink),
+            speaker: Speaker::open_default(),
+            arrivals: self.arrivals.clone(),
+        };
         let (hooks, commands) = CallHooks::new(Arc::new(observer));
         let sink = Arc::clone(&self.sink);
         let task = tokio::spawn(call.run(LONGEST_CALL, hooks, move |second| {
@@ -360,11 +416,9 @@ impl Line {
                 }
                 Next::Continue
             }
-            DeskCommand::Chat(text, sent) => {
-                let call = self.call.as_ref();
-                let queued = call.is_some_and(|c| c.commands.send(CallCommand::Send(Message::Chat { text })).is_ok());
-                // The screen only shows the line as sent when a call took it.
-                let _ = sent.send(queued);
+            DeskCommand::Call(command, taken) => {
+                // The screen only shows a line as sent (a photo as asked for…) when a call took it.
+                let _ = taken.send(self.to_call(command));
                 Next::Continue
             }
             DeskCommand::Vital(mut vital) => {
@@ -378,6 +432,64 @@ impl Line {
                 Next::Continue
             }
         }
+    }
+
+    /// Hands a command to the running call; false when there is none.
+    fn to_call(&self, command: CallCommand) -> bool {
+        self.call.as_ref().is_some_and(|call| call.commands.send(command).is_ok())
+    }
+
+    /// Kiosk: files what the doctor sent and answers with a receipt; doctor: shows the kiosk's receipt.
+    async fn handle_arrival(&mut self, arrival: Arrival) {
+        let (record_id, filed) = match arrival {
+            Arrival::Record(Message::Receipt { record_id, stored }) => {
+                let record_id = NoteId::from_bytes(record_id).to_string();
+                self.sink.event(ConsultEvent::Receipt { record_id, stored });
+                return;
+            }
+            Arrival::Record(Message::Notes(push)) => {
+                let filed = match &self.filing {
+                    Some(filing) => {
+                        filing.notes(&push, self.doctor.as_ref()).await.map(|note| ConsultEvent::NotesFiled { note })
+                    }
+                    None => Err(AppError::NoVisit),
+                };
+                (push.record_id, filed)
+            }
+            Arrival::Record(Message::Prescription(push)) => {
+                let filed = match &self.filing {
+                    Some(filing) => filing
+                        .prescription(&push, self.doctor.as_ref())
+                        .await
+                        .map(|prescription| ConsultEvent::PrescriptionFiled { prescription }),
+                    None => Err(AppError::NoVisit),
+                };
+                (push.record_id, filed)
+            }
+            Arrival::Record(_) => return,
+            Arrival::Photo(still) => {
+                if let Some(filing) = &self.filing {
+                    match filing.photo(&still).await {
+                        Ok(photo) => self.sink.event(ConsultEvent::PhotoKept { photo }),
+                        Err(e) => fail(&*self.sink, e),
+                    }
+                }
+                return;
+            }
+        };
+        self.answer_record(record_id, filed);
+    }
+
+    fn answer_record(&self, record_id: RecordId, filed: Result<ConsultEvent, AppError>) {
+        let stored = filed.is_ok();
+        match filed {
+            Ok(event) => self.sink.event(event),
+            Err(e) => {
+                tracing::warn!(error = %e, "a document from the doctor was not filed");
+                fail(&*self.sink, e);
+            }
+        }
+        self.to_call(CallCommand::Send(Message::Receipt { record_id, stored }));
     }
 
     /// Ends the call, waiting a little for its orderly close; one that does not close in time is stopped.

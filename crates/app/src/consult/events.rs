@@ -2,6 +2,7 @@
 //! state and its statistics each second, the far end's live vitals, and the end.
 
 use crate::ApiError;
+use crate::views::{NoteView, PhotoView, PrescriptionView};
 use eclinic_call::channel::LiveVital;
 use eclinic_call::meter::SecondStats;
 use eclinic_domain::{LoincCode, VitalKind};
@@ -48,6 +49,29 @@ pub enum ConsultEvent {
     /// A chat line from the far end.
     Chat {
         text: String,
+    },
+    /// A still photo on its way: bytes the receiving end holds of the total.
+    PhotoProgress {
+        outgoing: bool,
+        held: u32,
+        total: u32,
+    },
+    /// Kiosk: a photo this kiosk took, kept in the visit's record (and on its way to the doctor).
+    PhotoKept {
+        photo: PhotoView,
+    },
+    /// Kiosk: the doctor's notes, filed in the visit's record.
+    NotesFiled {
+        note: NoteView,
+    },
+    /// Kiosk: the doctor's prescription, filed in the visit's record.
+    PrescriptionFiled {
+        prescription: PrescriptionView,
+    },
+    /// Doctor: the kiosk stored (or refused) the notes or prescription sent under this id.
+    Receipt {
+        record_id: String,
+        stored: bool,
     },
     /// The consult ended: `completed`, `cancelled` or `abandoned`.
     Ended {

@@ -5,18 +5,21 @@
 
 mod desk;
 pub mod events;
+mod filing;
 mod media;
 pub mod picture;
 
 use std::sync::Arc;
 
 use eclinic_call::channel::LiveVital;
-use eclinic_call_session::{IceServer, NetworkSetup};
+use eclinic_call_session::{CallCommand, IceServer, NetworkSetup};
 use eclinic_connect::{ConnectError, ServerClient, Signal};
 use eclinic_domain::Observation;
 use eclinic_signal::ClientMessage;
 use eclinic_signal::api::TokenPairResponse;
 use tokio::sync::{mpsc, oneshot};
+
+pub(crate) use filing::Filing;
 
 use crate::AppError;
 use crate::server::ServerSettings;
@@ -39,7 +42,7 @@ pub(crate) enum Credentials<'a> {
     },
 }
 
-/// (No `Debug`: chat lines are patient data.)
+/// (No `Debug`: chat lines and notes are patient data.)
 pub(crate) enum DeskCommand {
     /// Doctor: take this waiting patient.
     Take(String),
@@ -47,9 +50,9 @@ pub(crate) enum DeskCommand {
     HangUp,
     /// Kiosk: a live reading for the doctor (its `at_ms` is set by the desk, from the call's start).
     Vital(LiveVital),
-    /// A chat line for the far end (already checked against the channel's limits); answered with whether a
-    /// call took it.
-    Chat(String, oneshot::Sender<bool>),
+    /// For the call in progress: a message for the far end (already checked against the channel's limits),
+    /// or a photo to take; answered with whether a call took it.
+    Call(CallCommand, oneshot::Sender<bool>),
 }
 
 /// A connection to the server for consults. Dropping it ends any consult (cancelling a queued patient)
@@ -67,6 +70,7 @@ impl Desk {
         credentials: Credentials<'_>,
         first: Option<ClientMessage>,
         sink: Arc<dyn ConsultSink>,
+        filing: Option<Filing>,
     ) -> Result<(Self, TokenPairResponse), AppError> {
         let client = settings.client()?;
         let tokens = match credentials {
@@ -83,7 +87,8 @@ impl Desk {
             signal.send(&message).await?;
         }
         let (commands, receiver) = mpsc::unbounded_channel();
-        tokio::spawn(desk::run(desk::Line::new(signal, network, sink), receiver));
+        let (line, arrivals) = desk::Line::new(signal, network, sink, filing);
+        tokio::spawn(desk::run(line, receiver, arrivals));
         Ok((Self { commands }, tokens))
     }
 

@@ -1,8 +1,8 @@
 //! A picture as the UI receives it: one binary message, drawn with WebGL from its three planes.
 //!
 //! Layout (little-endian): `version u8 = 1`, `view u8` (0 self-view, 1 far end), `width u16`, `height u16`,
-//! then the Y plane (`width × height` bytes), U and V (`width/2 × height/2` each; sizes are even). `ui/src/lib/picture.ts`
-//! reads it.
+//! then the Y plane (`width × height` bytes), U and V (`width/2 × height/2` each; sizes are even). A still
+//! photo from the far end is `version`, `view = 2`, then its JPEG bytes. `ui/src/lib/picture.ts` reads both.
 
 use eclinic_media::video::I420Frame;
 
@@ -15,6 +15,13 @@ pub enum View {
     SelfView = 0,
     /// What the far end sent.
     Far = 1,
+    /// A still photo from the far end (JPEG).
+    Photo = 2,
+}
+
+/// A still photo's packet.
+pub fn photo_packet(jpeg: &[u8]) -> Vec<u8> {
+    [&[PICTURE_FORMAT_VERSION, View::Photo as u8][..], jpeg].concat()
 }
 
 /// The self-view is drawn at a quarter of the window's video: it crosses to the UI at half size, a quarter
@@ -67,7 +74,7 @@ mod tests {
         for (view, frame, (width, height)) in cases {
             let packet = match view {
                 View::SelfView => self_view_packet(&frame),
-                View::Far => picture_packet(view, &frame),
+                View::Far | View::Photo => picture_packet(view, &frame),
             };
             let header = [PICTURE_FORMAT_VERSION, view as u8];
             assert_eq!(packet[..2], header, "{view:?}");
@@ -76,5 +83,11 @@ mod tests {
             let (w, h) = (usize::from(width), usize::from(height));
             assert_eq!(packet.len(), HEADER_BYTES + w * h + 2 * (w / 2) * (h / 2), "{view:?}");
         }
+    }
+
+    #[test]
+    fn a_photo_packet_is_its_jpeg_behind_the_header() {
+        let jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16];
+        assert_eq!(photo_packet(&jpeg), [&[PICTURE_FORMAT_VERSION, 2][..], &jpeg].concat());
     }
 }

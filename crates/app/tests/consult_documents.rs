@@ -1,0 +1,122 @@
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+//! What a consult leaves in the kiosk's record, through a real server and a real call: the doctor asks
+//! for a photo and zooms the kiosk's camera, the kiosk takes one itself, both photos are kept in the visit's
+//! record and arrive whole at the doctor's; the doctor's notes and prescription are filed in the kiosk's
+//! store (the doctor named as the server vouched for them) and the doctor gets the kiosk's receipt; what
+//! the doctor's form cannot send is refused before it goes.
+
+mod consult_support;
+mod support;
+
+use consult_support::{Desks, Screen, ServerProcess, desks, with_server};
+use eclinic_app::consult::events::ConsultEvent;
+use eclinic_app::documents::{NotesForm, PrescriptionForm, PrescriptionItemForm};
+use eclinic_media::video::{SYNTHETIC_STILL, decode_jpeg};
+
+fn amoxicillin() -> PrescriptionItemForm {
+    PrescriptionItemForm {
+        drug: "Amoxicillin 250 mg/5 ml".into(),
+        dose: "5 ml".into(),
+        route: "oral".into(),
+        frequency: "three times a day".into(),
+        duration: "5 days".into(),
+        instructions: "کھانے کے بعد".into(),
+    }
+}
+
+#[test]
+fn photos_notes_and_a_prescription_reach_the_kiosks_record() {
+    with_server(photos_notes_and_a_prescription_through, &["Kiosk Basti Malook"]);
+}
+
+async fn photos_notes_and_a_prescription_through(server: &ServerProcess, codes: Vec<(&str, String)>) {
+    let desks = desks(server, &codes[0], "ear pain").await;
+    let Desks { kiosk, doctor, at_kiosk, at_doctor } = &desks;
+    assert_eq!(kiosk.clinic.take_photo().await.unwrap_err().code(), "no_consult", "no photo without a call");
+    kiosk.clinic.join_queue("routine", at_kiosk.clone()).await.unwrap();
+    let consult_id = at_doctor
+        .wait_for("the patient in the queue", |e| match e {
+            ConsultEvent::Queue { entries } => entries.first().map(|entry| entry.consult_id.clone()),
+            _ => None,
+        })
+        .await;
+    doctor.clinic.take_patient(&consult_id).unwrap();
+    at_kiosk.wait_for("the call", |e| matches!(e, ConsultEvent::Second { .. }).then_some(())).await;
+
+    doctor.clinic.zoom_kiosk_camera(200).await.unwrap();
+    assert_eq!(doctor.clinic.zoom_kiosk_camera(20).await.unwrap_err().code(), "invalid_input");
+    doctor.clinic.request_photo().await.unwrap();
+    kiosk.clinic.take_photo().await.unwrap();
+    let kept = |screen: &Screen| screen.count(|e| matches!(e, ConsultEvent::PhotoKept { .. })) == 2;
+    at_kiosk.wait_until("both photos kept at the kiosk", kept).await;
+    at_doctor.wait_until("both photos at the doctor's", |screen| screen.photos.lock().unwrap().len() == 2).await;
+    for jpeg in at_doctor.photos.lock().unwrap().iter() {
+        let picture = decode_jpeg(jpeg, 0).unwrap();
+        assert_eq!((picture.width(), picture.height()), SYNTHETIC_STILL, "a whole full-resolution JPEG");
+    }
+    at_doctor
+        .wait_for("the doctor's progress bar at the end", |e| match e {
+            ConsultEvent::PhotoProgress { outgoing: false, held, total } if held == total => Some(()),
+            _ => None,
+        })
+        .await;
+
+    let notes = NotesForm {
+        subjective: "ear pain two days, fever".into(),
+        objective: "  ".into(),
+        assessment: "acute otitis media".into(),
+        plan: "amoxicillin; review in 3 days".into(),
+    };
+    let refused = doctor.clinic.send_notes(&NotesForm::default()).await.unwrap_err();
+    assert_eq!(refused.code(), "invalid_input", "an empty note is not sent");
+    let bad_route =
+        PrescriptionForm { items: vec![PrescriptionItemForm { route: "by mouth".into(), ..amoxicillin() }] };
+    assert_eq!(doctor.clinic.send_prescription(&bad_route).await.unwrap_err().code(), "invalid_input");
+    let none = PrescriptionForm { items: vec![] };
+    assert_eq!(doctor.clinic.send_prescription(&none).await.unwrap_err().code(), "invalid_input");
+
+    let note_id = doctor.clinic.send_notes(&notes).await.unwrap();
+    let prescription_id =
+        doctor.clinic.send_prescription(&PrescriptionForm { items: vec![amoxicillin()] }).await.unwrap();
+    for id in [&note_id, &prescription_id] {
+        let stored = at_doctor
+            .wait_for("the kiosk's receipt", |e| match e {
+                ConsultEvent::Receipt { record_id, stored } if record_id == id => Some(*stored),
+                _ => None,
+            })
+            .await;
+        assert!(stored, "the kiosk stored {id}");
+    }
+    let filed_note = at_kiosk
+        .wait_for("the notes at the kiosk", |e| match e {
+            ConsultEvent::NotesFiled { note } => Some(note.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!((filed_note.author.as_str(), filed_note.pmdc.as_deref()), ("Dr Call", Some("12345-P")));
+
+    kiosk.clinic.hang_up().unwrap();
+    at_kiosk.outcome("the end").await;
+    let record = kiosk.clinic.visit_documents().await.unwrap();
+    assert_eq!(record.notes.len(), 1);
+    let note = &record.notes[0];
+    assert_eq!(note.id, note_id);
+    assert_eq!(
+        (note.subjective.as_str(), note.objective.as_str(), note.assessment.as_str(), note.plan.as_str()),
+        ("ear pain two days, fever", "", "acute otitis media", "amoxicillin; review in 3 days")
+    );
+    assert_eq!(record.prescriptions.len(), 1);
+    let prescription = &record.prescriptions[0];
+    assert_eq!((prescription.id.as_str(), prescription.prescriber.as_str()), (prescription_id.as_str(), "Dr Call"));
+    assert_eq!(prescription.pmdc, "12345-P");
+    let item = &prescription.items[0];
+    assert_eq!(
+        (item.drug.as_str(), item.route.as_str(), item.instructions.as_str()),
+        ("Amoxicillin 250 mg/5 ml", "oral", "کھانے کے بعد")
+    );
+    assert_eq!(record.photos.len(), 2, "both photos kept with the visit");
+    assert!(record.photos.iter().all(|p| (p.width, p.height) == SYNTHETIC_STILL), "{:?}", record.photos);
+    let failures = at_kiosk.find(|e| matches!(e, ConsultEvent::Failed { .. }).then(|| format!("{e:?}")));
+    assert_eq!(failures, None);
+    desks.close().await;
+}
