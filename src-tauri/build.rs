@@ -19,6 +19,12 @@ fn main() {
         "doctor_sign_in",
         "take_patient",
         "send_chat",
+        "take_photo",
+        "visit_documents",
+        "request_photo",
+        "zoom_kiosk_camera",
+        "send_notes",
+        "send_prescription",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

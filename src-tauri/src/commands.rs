@@ -3,8 +3,11 @@
 use crate::consult_sink::{ChannelSink, PicturePacket};
 use crate::state::AppState;
 use eclinic_app::consult::events::ConsultEvent;
+use eclinic_app::documents::{NotesForm, PrescriptionForm};
 use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
-use eclinic_app::views::{DoctorView, ObservationView, PatientView, Registration, UserView, VisitView};
+use eclinic_app::views::{
+    DoctorView, ObservationView, PatientView, Registration, UserView, VisitDocumentsView, VisitView,
+};
 use eclinic_app::{ApiError, DeviceUpdate};
 use std::sync::Arc;
 use tauri::State;
@@ -127,4 +130,40 @@ pub fn take_patient(state: State<'_, AppState>, consult_id: String) -> Reply<()>
 #[specta::specta]
 pub async fn send_chat(state: State<'_, AppState>, text: String) -> Reply<()> {
     Ok(state.clinic()?.send_chat(&text).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn take_photo(state: State<'_, AppState>) -> Reply<()> {
+    Ok(state.clinic()?.take_photo().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn visit_documents(state: State<'_, AppState>) -> Reply<VisitDocumentsView> {
+    Ok(state.clinic()?.visit_documents().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn request_photo(state: State<'_, AppState>) -> Reply<()> {
+    Ok(state.clinic()?.request_photo().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn zoom_kiosk_camera(state: State<'_, AppState>, percent: u16) -> Reply<()> {
+    Ok(state.clinic()?.zoom_kiosk_camera(percent).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn send_notes(state: State<'_, AppState>, form: NotesForm) -> Reply<String> {
+    Ok(state.clinic()?.send_notes(&form).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn send_prescription(state: State<'_, AppState>, form: PrescriptionForm) -> Reply<String> {
+    Ok(state.clinic()?.send_prescription(&form).await?)
 }

@@ -32,6 +32,12 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::doctor_sign_in,
             commands::take_patient,
             commands::send_chat,
+            commands::take_photo,
+            commands::visit_documents,
+            commands::request_photo,
+            commands::zoom_kiosk_camera,
+            commands::send_notes,
+            commands::send_prescription,
         ])
         // Millisecond timestamps (i64) are far inside a JavaScript number's exact range.
         .dangerously_cast_bigints_to_number()

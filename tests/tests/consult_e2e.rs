@@ -2,8 +2,10 @@
 //! a one-time code through `eclinic server enrol`) opens a visit with consent, its simulated oximeter and cuff
 //! fill the vitals panel, the patient joins the queue; the doctor signs in at the server, sees the patient
 //! waiting and takes them; the call connects and pictures are drawn in both windows, the oximeter's readings
-//! live beside the doctor's video, and a chat line each way; the health worker ends the consult and both
-//! windows say so.
+//! live beside the doctor's video, and a chat line each way; the doctor zooms the kiosk's camera and asks
+//! for a photo, which the kiosk keeps and the doctor sees; the doctor writes notes and a prescription, which
+//! the kiosk files in the visit's record and shows; the health worker ends the consult, both windows say
+//! so, and the kiosk shows what the record now holds.
 //!
 //! Measured while the call runs (printed, and written to `figures.json` beside the screenshots): each
 //! window's drawn and received frame rates, and the resident memory and CPU of each app and of its web
@@ -101,6 +103,41 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
         from.wait_for_text("[data-testid=chat] [data-mine=true]", line, 5 * SECOND).await?;
         to.wait_for_text("[data-testid=chat] [data-mine=false]", line, 10 * SECOND).await?;
     }
+    // The doctor zooms in and asks for a photo; the kiosk keeps it with the visit and the doctor sees it.
+    doctor.click("[data-testid=zoom-200]").await?;
+    doctor.click("[data-testid=request-photo]").await?;
+    kiosk.wait_for("[data-testid=photos-kept][data-count='1']", 20 * SECOND).await?;
+    doctor.wait_for("[data-testid=photo-gallery][data-count='1']", 30 * SECOND).await?;
+    doctor.click("[data-testid=zoom-100]").await?;
+    shot(&doctor, "05-doctor-photo", "[data-testid=photo-gallery]").await?;
+
+    // Notes and a prescription go to the kiosk, which files them and says so.
+    for (field, text) in [
+        ("notes-subjective", "Fever three days, breathless on walking"),
+        ("notes-assessment", "Lower respiratory tract infection"),
+        ("notes-plan", "Amoxicillin; review in 3 days"),
+    ] {
+        doctor.type_into(&format!("[data-testid={field}]"), text).await?;
+    }
+    doctor.click("[data-testid=send-notes]").await?;
+    for (field, text) in [
+        ("item-drug", "Amoxicillin 500 mg"),
+        ("item-dose", "1 capsule"),
+        ("item-frequency", "three times a day"),
+        ("item-duration", "5 days"),
+        ("item-instructions", "after meals"),
+    ] {
+        doctor.type_into(&format!("[data-testid={field}]"), text).await?;
+    }
+    doctor.click("[data-testid=send-prescription]").await?;
+    for kind in ["notes", "prescription"] {
+        let stored = format!("[data-testid=record-status][data-kind={kind}][data-state=stored]");
+        doctor.wait_for(&stored, 10 * SECOND).await?;
+    }
+    kiosk.wait_for_text("[data-testid=filed-prescription]", "Amoxicillin 500 mg", 10 * SECOND).await?;
+    shot(&doctor, "06-doctor-notes", "[data-testid=consult-notes]").await?;
+    shot(&kiosk, "07-kiosk-from-doctor", "[data-testid=doctors-documents]").await?;
+
     let figures = measure(&kiosk, &doctor, kiosk_data, doctor_data).await?;
     println!("{}", serde_json::to_string_pretty(&figures)?);
     std::fs::write(shots.join("figures.json"), serde_json::to_string_pretty(&figures)?)?;
@@ -111,11 +148,16 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
     }
 
     // The health worker ends the consult; both windows say it has ended, and the doctor is back at the queue.
+    // The kiosk reads back from its store what the consult left in the record.
     kiosk.click("[data-testid=hang-up]").await?;
     kiosk.wait_for("[data-testid=consult-ended][data-outcome=completed]", 10 * SECOND).await?;
     doctor.wait_for("[data-testid=doctor-queue] [data-testid=consult-ended]", 10 * SECOND).await?;
-    shot(&kiosk, "05-kiosk-ended", "[data-testid=consult-ended]").await?;
-    shot(&doctor, "06-doctor-back-at-queue", "[data-testid=doctor-queue]").await?;
+    let record = "[data-testid=doctors-documents][data-source=record]";
+    let filed = kiosk.wait_for_text(record, "Lower respiratory tract infection", 10 * SECOND).await?;
+    assert!(filed.contains("Amoxicillin 500 mg") && filed.contains("12345-P"), "the record: {filed}");
+    kiosk.wait_for("[data-testid=consult-ended] [data-testid=photos-kept][data-count='1']", 5 * SECOND).await?;
+    shot(&kiosk, "08-kiosk-ended", "main").await?;
+    shot(&doctor, "09-doctor-back-at-queue", "[data-testid=doctor-queue]").await?;
     kiosk.end().await?;
     doctor.end().await?;
     Ok(())

@@ -21,6 +21,12 @@ export const commands = {
 	doctorSignIn: (username: string, password: string, events: Channel<ConsultEvent>, pictures: Channel<unknown>) => typedError<DoctorView, ApiError>(__TAURI_INVOKE("doctor_sign_in", { username, password, events, pictures })),
 	takePatient: (consultId: string) => typedError<null, ApiError>(__TAURI_INVOKE("take_patient", { consultId })),
 	sendChat: (text: string) => typedError<null, ApiError>(__TAURI_INVOKE("send_chat", { text })),
+	takePhoto: () => typedError<null, ApiError>(__TAURI_INVOKE("take_photo")),
+	visitDocuments: () => typedError<VisitDocumentsView, ApiError>(__TAURI_INVOKE("visit_documents")),
+	requestPhoto: () => typedError<null, ApiError>(__TAURI_INVOKE("request_photo")),
+	zoomKioskCamera: (percent: number) => typedError<null, ApiError>(__TAURI_INVOKE("zoom_kiosk_camera", { percent })),
+	sendNotes: (form: NotesForm) => typedError<string, ApiError>(__TAURI_INVOKE("send_notes", { form })),
+	sendPrescription: (form: PrescriptionForm) => typedError<string, ApiError>(__TAURI_INVOKE("send_prescription", { form })),
 };
 
 /* Types */
@@ -69,6 +75,16 @@ export type ConsultEvent =
 { event: "vital"; vital: LiveVitalView } | 
 /**  A chat line from the far end. */
 { event: "chat"; text: string } | 
+/**  A still photo on its way: bytes the receiving end holds of the total. */
+{ event: "photo_progress"; outgoing: boolean; held: number; total: number } | 
+/**  Kiosk: a photo this kiosk took, kept in the visit's record (and on its way to the doctor). */
+{ event: "photo_kept"; photo: PhotoView } | 
+/**  Kiosk: the doctor's notes, filed in the visit's record. */
+{ event: "notes_filed"; note: NoteView } | 
+/**  Kiosk: the doctor's prescription, filed in the visit's record. */
+{ event: "prescription_filed"; prescription: PrescriptionView } | 
+/**  Doctor: the kiosk stored (or refused) the notes or prescription sent under this id. */
+{ event: "receipt"; record_id: string; stored: boolean } | 
 /**  The consult ended: `completed`, `cancelled` or `abandoned`. */
 { event: "ended"; outcome: string } | 
 /**  The connection to the server or the call failed; the screen goes back a step. */
@@ -95,6 +111,26 @@ export type LiveVitalView = {
 	/**  The value as the device gave it, as text (`36.8`). */
 	value: string,
 	unit: string,
+};
+
+/**  A doctor's note as filed at the kiosk. */
+export type NoteView = {
+	id: string,
+	author: string,
+	pmdc: string | null,
+	written_at_ms: number,
+	subjective: string,
+	objective: string,
+	assessment: string,
+	plan: string,
+};
+
+/**  The doctor's SOAP note as typed; empty sections are left out. */
+export type NotesForm = {
+	subjective: string,
+	objective: string,
+	assessment: string,
+	plan: string,
 };
 
 export type ObservationView = {
@@ -142,6 +178,47 @@ export type PatientView = {
 	address: string | null,
 };
 
+/**  A still photo kept with the visit (its picture is fetched separately). */
+export type PhotoView = {
+	id: string,
+	taken_at_ms: number,
+	width: number,
+	height: number,
+};
+
+export type PrescriptionForm = {
+	items: PrescriptionItemForm[],
+};
+
+/**  One medicine as typed; `route` is a route code (`oral`, `topical`, …). */
+export type PrescriptionItemForm = {
+	drug: string,
+	dose: string,
+	route: string,
+	frequency: string,
+	duration: string,
+	instructions: string,
+};
+
+export type PrescriptionItemView = {
+	drug: string,
+	dose: string,
+	/**  The route's code (`oral`, …); the UI's catalogue names it. */
+	route: string,
+	frequency: string,
+	duration: string,
+	instructions: string,
+};
+
+/**  A prescription as filed at the kiosk. */
+export type PrescriptionView = {
+	id: string,
+	prescriber: string,
+	pmdc: string,
+	issued_at_ms: number,
+	items: PrescriptionItemView[],
+};
+
 export type QueueEntryView = {
 	consult_id: string,
 	kiosk: string,
@@ -166,6 +243,13 @@ export type UserView = {
 	username: string,
 	/**  `health-worker`, `doctor` or `admin`. */
 	role: string,
+};
+
+/**  What the visit's consult left in the record. */
+export type VisitDocumentsView = {
+	notes: NoteView[],
+	prescriptions: PrescriptionView[],
+	photos: PhotoView[],
 };
 
 /**  A visit about to start: the reason and who consented. */

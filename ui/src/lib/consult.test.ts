@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { ConsultEvent } from "../bindings";
-import { applyEvent, initialConsult, minutesWaited, waitMinutes, withChat, type ConsultState } from "./consult";
+import {
+  applyEvent,
+  initialConsult,
+  minutesWaited,
+  photoPercent,
+  waitMinutes,
+  withChat,
+  type ConsultState,
+} from "./consult";
 
 function fold(events: ConsultEvent[]): ConsultState {
   return events.reduce(applyEvent, initialConsult());
@@ -32,6 +40,9 @@ describe("applyEvent", () => {
     ["no call before a doctor takes the patient", [{ event: "second", stats: second }], { stage: "queued", second: null }],
     ["a failure, kept beside the state", [{ event: "queued", position: 1, estimated_wait_s: null }, { event: "failed", error: { code: "server_unreachable", message: "m" } }], { position: 1, error: { code: "server_unreachable", message: "m" } }],
     ["a new patient taken clears the last call", [{ event: "vital", vital: { loinc: "59408-5", kind: "spo2", value: "97", unit: "%" } }, { event: "ended", outcome: "completed" }, { event: "taken", label: "fever", kiosk: "Thatta" }], { stage: "accepted", vitals: {}, outcome: null, patient: { label: "fever", kiosk: "Thatta" } }],
+    ["a photo on its way", [{ event: "photo_progress", outgoing: false, held: 24576, total: 100000 }], { photo: { outgoing: false, held: 24576, total: 100000 } }],
+    ["the kiosk's receipts", [{ event: "receipt", record_id: "n1", stored: true }, { event: "receipt", record_id: "p1", stored: false }], { receipts: { n1: true, p1: false } }],
+    ["a photo kept", [{ event: "photo_kept", photo: { id: "ph", taken_at_ms: 1, width: 1920, height: 1080 } }], { photosKept: [{ id: "ph", taken_at_ms: 1, width: 1920, height: 1080 }] }],
   ];
   it.each(cases)("folds %s", (_, events, expected) => {
     expect(fold(events)).toMatchObject(expected);
@@ -77,5 +88,38 @@ describe("minutesWaited", () => {
     [130, 10_000, 70_000, 3],
   ])("waited %s s at %s ms, read at %s ms: %s min", (waitingS, receivedAt, now, minutes) => {
     expect(minutesWaited(waitingS, receivedAt, now)).toBe(minutes);
+  });
+});
+
+describe("filed records", () => {
+  const note = (plan: string) => ({
+    id: "note-1",
+    author: "Dr Saima",
+    pmdc: "54321-P",
+    written_at_ms: 5,
+    subjective: "",
+    objective: "",
+    assessment: "",
+    plan,
+  });
+  it("a note filed again replaces itself rather than showing twice", () => {
+    const state = fold([
+      { event: "notes_filed", note: note("ORS") },
+      { event: "notes_filed", note: { ...note("rest"), id: "note-2" } },
+      { event: "notes_filed", note: note("ORS") },
+    ]);
+    expect(state.notes.map((n) => n.id)).toEqual(["note-2", "note-1"]);
+  });
+});
+
+describe("photoPercent", () => {
+  it.each([
+    [0, 0, 0],
+    [0, 100, 0],
+    [50, 100, 50],
+    [99_999, 100_000, 99],
+    [100, 100, 100],
+  ])("%i of %i bytes is %i %%", (held, total, percent) => {
+    expect(photoPercent({ held, total })).toBe(percent);
   });
 });

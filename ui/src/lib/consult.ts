@@ -1,6 +1,15 @@
 // What the consult screens show, folded from the events the app sends (`ConsultEvent`).
 
-import type { ApiError, CallSecondView, ConsultEvent, LiveVitalView, QueueEntryView } from "../bindings";
+import type {
+  ApiError,
+  CallSecondView,
+  ConsultEvent,
+  LiveVitalView,
+  NoteView,
+  PhotoView,
+  PrescriptionView,
+  QueueEntryView,
+} from "../bindings";
 
 export type Stage = "queued" | "accepted" | "in_call" | "ended";
 
@@ -19,6 +28,14 @@ export interface ConsultState {
   /** The call's chat, oldest first. */
   chat: { mine: boolean; text: string }[];
   peerAway: boolean;
+  /** The photo on its way, in either direction. */
+  photo: { outgoing: boolean; held: number; total: number } | null;
+  /** Kiosk: photos kept with the visit; the doctor's notes and prescriptions filed in its record. */
+  photosKept: PhotoView[];
+  notes: NoteView[];
+  prescriptions: PrescriptionView[];
+  /** Doctor: the kiosk's answer for each record sent, by id: stored, refused, or not yet (absent). */
+  receipts: Record<string, boolean>;
   outcome: string | null;
   error: ApiError | null;
 }
@@ -36,6 +53,11 @@ export function initialConsult(): ConsultState {
     vitals: {},
     chat: [],
     peerAway: false,
+    photo: null,
+    photosKept: [],
+    notes: [],
+    prescriptions: [],
+    receipts: {},
     outcome: null,
     error: null,
   };
@@ -59,6 +81,8 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
         second: null,
         vitals: {},
         chat: [],
+        photo: null,
+        receipts: {},
         outcome: null,
         error: null,
       };
@@ -74,6 +98,16 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
       return { ...state, vitals: { ...state.vitals, [event.vital.loinc]: event.vital } };
     case "chat":
       return withChat(state, false, event.text);
+    case "photo_progress":
+      return { ...state, photo: { outgoing: event.outgoing, held: event.held, total: event.total } };
+    case "photo_kept":
+      return { ...state, photosKept: [...state.photosKept, event.photo] };
+    case "notes_filed":
+      return { ...state, notes: withRecord(state.notes, event.note) };
+    case "prescription_filed":
+      return { ...state, prescriptions: withRecord(state.prescriptions, event.prescription) };
+    case "receipt":
+      return { ...state, receipts: { ...state.receipts, [event.record_id]: event.stored } };
     case "ended":
       return { ...state, stage: "ended", outcome: event.outcome, peerAway: false };
     case "failed":
@@ -95,4 +129,14 @@ export function withChat(state: ConsultState, mine: boolean, text: string): Cons
  *  ticks each second may read a little before the queue arrived). */
 export function minutesWaited(waitingS: number, receivedAtMs: number, nowMs: number): number {
   return Math.floor((waitingS + Math.max(0, nowMs - receivedAtMs) / 1000) / 60);
+}
+
+/** The records with `record` added, or replacing the one with its id (a push repeated after a lost receipt). */
+function withRecord<R extends { id: string }>(records: R[], record: R): R[] {
+  return [...records.filter((r) => r.id !== record.id), record];
+}
+
+/** Percent of a photo's bytes that have arrived. */
+export function photoPercent(photo: { held: number; total: number }): number {
+  return photo.total === 0 ? 0 : Math.floor((photo.held * 100) / photo.total);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readPicture } from "./picture";
+import { readPhoto, readPicture } from "./picture";
 
 function packet(version: number, view: number, width: number, height: number, planeBytes?: number): ArrayBuffer {
   const planes = planeBytes ?? (width * height * 3) / 2;
@@ -36,5 +36,22 @@ describe("readPicture", () => {
   ];
   it.each(refused)("refuses %s", (_, input) => {
     expect(readPicture(input)).toBeNull();
+  });
+});
+
+describe("readPhoto", () => {
+  const bytes = (...values: number[]) => new Uint8Array(values).buffer;
+  it("reads the JPEG behind the header", () => {
+    expect(Array.from(readPhoto(bytes(1, 2, 0xff, 0xd8, 0xff, 0xe0)) ?? [])).toEqual([0xff, 0xd8, 0xff, 0xe0]);
+  });
+  const refused: [string, unknown][] = [
+    ["not a buffer", "hello"],
+    ["a picture", packet(1, 1, 4, 2)],
+    ["another version", bytes(2, 2, 0xff, 0xd8, 0xff)],
+    ["not a JPEG", bytes(1, 2, 0x89, 0x50, 0x4e)],
+    ["too short", bytes(1, 2, 0xff)],
+  ];
+  it.each(refused)("refuses %s", (_, input) => {
+    expect(readPhoto(input)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // A picture from the call, as `eclinic_app::consult::picture` packs it: version 1, the view (0 self, 1 far),
-// width and height (u16, little-endian), then the I420 planes Y, U and V.
+// width and height (u16, little-endian), then the I420 planes Y, U and V. A still photo from the far end is
+// version 1, view 2, then its JPEG bytes.
 
 export type View = "self" | "far";
 
@@ -14,6 +15,17 @@ export interface Picture {
 
 const VERSION = 1;
 const HEADER = 6;
+const PHOTO_VIEW = 2;
+const JPEG_START = [0xff, 0xd8];
+
+/** The JPEG photo in `packet`, or null when it holds none. */
+export function readPhoto(packet: unknown): Uint8Array | null {
+  if (!(packet instanceof ArrayBuffer) || packet.byteLength < 4) return null;
+  const bytes = new Uint8Array(packet);
+  if (bytes[0] !== VERSION || bytes[1] !== PHOTO_VIEW) return null;
+  const jpeg = bytes.subarray(2);
+  return jpeg[0] === JPEG_START[0] && jpeg[1] === JPEG_START[1] ? jpeg : null;
+}
 
 /** The picture in `packet`, or null when it is not one this build can draw. */
 export function readPicture(packet: unknown): Picture | null {
