@@ -2,7 +2,8 @@
 //! a one-time code through `eclinic server enrol`) opens a visit with consent, its simulated oximeter and cuff
 //! fill the vitals panel, the patient joins the queue; the doctor signs in at the server, sees the patient
 //! waiting and takes them; the call connects and pictures are drawn in both windows, the oximeter's readings
-//! live beside the doctor's video, and a chat line each way; the doctor zooms the kiosk's camera and asks
+//! live beside the doctor's video, the patient's history (the vitals saved before the call, as trends) beside
+//! it, and a chat line each way; the doctor zooms the kiosk's camera and asks
 //! for a photo, which the kiosk keeps and the doctor sees; the doctor writes notes and a prescription, which
 //! the kiosk files in the visit's record and shows; the health worker ends the consult, both windows say
 //! so, and the kiosk shows what the record now holds.
@@ -71,6 +72,10 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
     kiosk.click("[data-testid=consented]").await?;
     kiosk.click("[data-testid=start-visit]").await?;
     kiosk.wait_for("[data-testid=live-spo2]", 10 * SECOND).await?;
+    // The cuff's reading and the oximeter's are saved with the visit: the doctor's history shows them.
+    kiosk.wait_for("[data-testid=live-systolic]", 20 * SECOND).await?;
+    kiosk.click("[data-testid=save-devices]").await?;
+    kiosk.wait_for("[data-testid=saved-vitals] tr[data-kind=systolic]", 5 * SECOND).await?;
 
     // The doctor signs in at the server and watches the queue.
     desktop::sign_in(&doctor, DOCTOR, DOCTOR_PASSWORD, "Dr Call").await?;
@@ -95,6 +100,16 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
         window.wait_for("[data-testid=call-quality]", 10 * SECOND).await?;
     }
     doctor.wait_for_text("[data-testid=call-vitals]", "SpO₂", 10 * SECOND).await?;
+
+    // Beside the call, the patient's history from the kiosk's record, with the saved vitals' trends.
+    doctor.wait_for_text("[data-testid=history-patient]", "Rukhsana Bibi", 10 * SECOND).await?;
+    for group in ["blood-pressure", "spo2"] {
+        doctor
+            .wait_for(&format!("[data-testid=trend-chart][data-group={group}][data-state=drawn]"), 5 * SECOND)
+            .await?;
+    }
+    doctor.wait_for("[data-testid=history-first-visit]", 5 * SECOND).await?;
+    shot(&doctor, "04a-doctor-history", "[data-testid=patient-history]").await?;
 
     // They write to each other beside the video.
     for (from, to, line) in [(&doctor, &kiosk, "Please hold the oximeter still"), (&kiosk, &doctor, "Done, doctor")] {

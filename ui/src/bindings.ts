@@ -75,6 +75,8 @@ export type ConsultEvent =
 { event: "vital"; vital: LiveVitalView } | 
 /**  A chat line from the far end. */
 { event: "chat"; text: string } | 
+/**  Doctor: the patient's history, from the kiosk's record. */
+{ event: "history"; history: HistoryView } | 
 /**  A still photo on its way: bytes the receiving end holds of the total. */
 { event: "photo_progress"; outgoing: boolean; held: number; total: number } | 
 /**  Kiosk: a photo this kiosk took, kept in the visit's record (and on its way to the doctor). */
@@ -103,6 +105,17 @@ export type DoctorView = {
 };
 
 export type Face = "kiosk" | "doctor";
+
+/**  The patient's history as the doctor sees it. */
+export type HistoryView = {
+	name: string,
+	sex: string,
+	age_years: number,
+	/**  Newest first. */
+	visits: PastVisitView[],
+	/**  Oldest first. */
+	vitals: PastVitalView[],
+};
 
 export type LiveVitalView = {
 	loinc: string,
@@ -149,6 +162,22 @@ export type ObservationView = {
 	flags: string[],
 	/**  The device model, or `None` when typed by hand. */
 	device: string | null,
+};
+
+export type PastVisitView = {
+	started_at_ms: number,
+	reason: string,
+	assessment: string,
+	plan: string,
+	medicines: string,
+};
+
+export type PastVitalView = {
+	loinc: string,
+	kind: string | null,
+	value: string,
+	unit: string,
+	at_ms: number,
 };
 
 /**  The registration form. Empty optional fields may come as `None` or as blank text. */

@@ -3,7 +3,8 @@
 //! for a photo and zooms the kiosk's camera, the kiosk takes one itself, both photos are kept in the visit's
 //! record and arrive whole at the doctor's; the doctor's notes and prescription are filed in the kiosk's
 //! store (the doctor named as the server vouched for them) and the doctor gets the kiosk's receipt; what
-//! the doctor's form cannot send is refused before it goes.
+//! the doctor's form cannot send is refused before it goes. At the next consult the doctor gets the
+//! patient's history from the kiosk's record: this visit's assessment, plan and medicines, and the vitals.
 
 mod consult_support;
 mod support;
@@ -11,6 +12,7 @@ mod support;
 use consult_support::{Desks, Screen, ServerProcess, desks, with_server};
 use eclinic_app::consult::events::ConsultEvent;
 use eclinic_app::documents::{NotesForm, PrescriptionForm, PrescriptionItemForm};
+use eclinic_app::forms::{VisitForm, VitalEntry};
 use eclinic_media::video::{SYNTHETIC_STILL, decode_jpeg};
 
 fn amoxicillin() -> PrescriptionItemForm {
@@ -32,6 +34,9 @@ fn photos_notes_and_a_prescription_reach_the_kiosks_record() {
 async fn photos_notes_and_a_prescription_through(server: &ServerProcess, codes: Vec<(&str, String)>) {
     let desks = desks(server, &codes[0], "ear pain").await;
     let Desks { kiosk, doctor, at_kiosk, at_doctor } = &desks;
+    for (kind, value) in [("temperature", "38.6"), ("heart-rate", "104")] {
+        kiosk.clinic.record_vital(&VitalEntry { kind: kind.into(), value: value.into(), unit: None }).await.unwrap();
+    }
     assert_eq!(kiosk.clinic.take_photo().await.unwrap_err().code(), "no_consult", "no photo without a call");
     kiosk.clinic.join_queue("routine", at_kiosk.clone()).await.unwrap();
     let consult_id = at_doctor
@@ -118,5 +123,52 @@ async fn photos_notes_and_a_prescription_through(server: &ServerProcess, codes: 
     assert!(record.photos.iter().all(|p| (p.width, p.height) == SYNTHETIC_STILL), "{:?}", record.photos);
     let failures = at_kiosk.find(|e| matches!(e, ConsultEvent::Failed { .. }).then(|| format!("{e:?}")));
     assert_eq!(failures, None);
+
+    // Three days later, the review: the doctor sees the first visit in the history.
+    let first_history = at_doctor.find(|e| match e {
+        ConsultEvent::History { history } => Some(history.clone()),
+        _ => None,
+    });
+    let first_history = first_history.expect("the first consult's history arrived");
+    assert_eq!((first_history.name.as_str(), first_history.age_years), ("Rukhsana Bibi", 44));
+    assert!(first_history.visits.is_empty(), "no earlier visit the first time");
+    let patient = kiosk.clinic.search_patients("Rukhsana").await.unwrap().remove(0);
+    let review = VisitForm {
+        patient_id: patient.id,
+        reason: "review of ear pain".into(),
+        guardian: None,
+        consent_language: "ur".into(),
+    };
+    kiosk.clinic.start_visit(&review).await.unwrap();
+    kiosk.clinic.join_queue("routine", at_kiosk.clone()).await.unwrap();
+    let consult_id = at_doctor
+        .wait_for("the patient back in the queue", |e| match e {
+            ConsultEvent::Queue { entries } => {
+                entries.iter().find(|entry| entry.label == "review of ear pain").map(|entry| entry.consult_id.clone())
+            }
+            _ => None,
+        })
+        .await;
+    doctor.clinic.take_patient(&consult_id).unwrap();
+    at_doctor
+        .wait_until("the review's history", |screen| {
+            screen.count(|e| matches!(e, ConsultEvent::History { history } if !history.visits.is_empty())) == 1
+        })
+        .await;
+    let history = at_doctor
+        .find(|e| match e {
+            ConsultEvent::History { history } => Some(history.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let visit = &history.visits[0];
+    assert_eq!(
+        (visit.reason.as_str(), visit.assessment.as_str(), visit.medicines.as_str()),
+        ("ear pain", "acute otitis media", "Amoxicillin 250 mg/5 ml")
+    );
+    let vitals: Vec<(&str, &str)> =
+        history.vitals.iter().map(|v| (v.kind.as_deref().unwrap(), v.value.as_str())).collect();
+    assert_eq!(vitals, [("temperature", "38.6"), ("heart-rate", "104")]);
+    kiosk.clinic.hang_up().unwrap();
     desks.close().await;
 }

@@ -2,6 +2,7 @@
 //! up, the data channel beside it, statistics every second, and an orderly end with each side's quality
 //! summary sent to the other.
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,6 +29,8 @@ use crate::shared::Shared;
 /// How long the end of a call waits for the far end's summary and for the receivers to finish.
 const CLOSING_LIMIT: Duration = Duration::from_secs(3);
 const CHANNEL_LABEL: &str = "consult";
+/// Messages the application may send before the data channel is there.
+const OUTBOX_LIMIT: usize = 256;
 
 /// What this end sends.
 pub struct Media {
@@ -190,6 +193,7 @@ impl Call {
         let (stills_tx, mut stills) = mpsc::unbounded_channel();
         let camera = Camera { source: media.video, requests, stills: stills_tx, zoom: 100 };
         let mut photos = PhotoExchange::new(Arc::clone(&observer));
+        let mut outbox = VecDeque::new();
         let pumps = [
             tokio::spawn(pump_video(
                 camera,
@@ -240,9 +244,11 @@ impl Call {
                 },
                 Some(command) = commands.recv() => match command {
                     CallCommand::Send(message) => {
-                        if let Some(channel) = &incoming.channel {
-                            send_message(channel, &message).await;
+                        if outbox.len() == OUTBOX_LIMIT {
+                            tracing::warn!("the data channel never came: dropped the oldest message waiting for it");
+                            outbox.pop_front();
                         }
+                        outbox.push_back(message);
                     }
                     CallCommand::TakePhoto => {
                         let _ = camera_requests.send(CameraRequest::Still);
@@ -264,8 +270,10 @@ impl Call {
                     }
                 }
             }
+            // The answering end's channel arrives from the far end, possibly after `Connected`: what the
+            // application sent meanwhile waits for it.
             if let Some(channel) = &incoming.channel {
-                while let Some(message) = photos.poll_message() {
+                while let Some(message) = outbox.pop_front().or_else(|| photos.poll_message()) {
                     send_message(channel, &message).await;
                 }
             }

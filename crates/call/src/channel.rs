@@ -18,6 +18,10 @@ pub const MAX_ITEM_FIELD_BYTES: usize = 1024;
 /// The most items one prescription carries.
 pub const MAX_ITEMS: usize = 20;
 
+/// The most earlier visits and vitals a history carries (fewer when they do not fit a frame).
+pub const MAX_HISTORY_VISITS: usize = 20;
+pub const MAX_HISTORY_VITALS: usize = 600;
+
 /// Names a pushed record so that its receipt can be matched and a repeated push stored once (a UUID).
 pub type RecordId = [u8; 16];
 
@@ -63,6 +67,63 @@ pub struct PrescriptionPush {
     pub items: Vec<PrescribedItem>,
 }
 
+/// One earlier visit in the patient's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastVisit {
+    /// Unix milliseconds.
+    pub started_at_ms: u64,
+    pub reason: String,
+    pub assessment: String,
+    pub plan: String,
+    /// The medicines prescribed, e.g. `Amoxicillin 500 mg; Paracetamol 500 mg`.
+    pub medicines: String,
+}
+
+/// One recorded vital sign, its value as written (`36.8`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastVital {
+    pub loinc: String,
+    pub value: String,
+    pub unit: String,
+    /// Unix milliseconds.
+    pub at_ms: u64,
+}
+
+/// The patient's record as the doctor needs it, sent by the kiosk (which keeps it) when the call starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryPush {
+    pub name: String,
+    /// `female`, `male`, `other` or `unknown`.
+    pub sex: String,
+    pub age_years: u16,
+    /// Newest first.
+    pub visits: Vec<PastVisit>,
+    /// Oldest first.
+    pub vitals: Vec<PastVital>,
+}
+
+impl HistoryPush {
+    /// The history cut to fit one frame: the oldest vitals go first, then the oldest visits.
+    pub fn fitted(mut self) -> Result<Self, ChannelError> {
+        self.visits.truncate(MAX_HISTORY_VISITS);
+        let excess = self.vitals.len().saturating_sub(MAX_HISTORY_VITALS);
+        self.vitals.drain(..excess);
+        loop {
+            match Message::History(self.clone()).encode() {
+                Ok(_) => return Ok(self),
+                Err(ChannelError::TooLarge(_)) if !self.vitals.is_empty() => {
+                    let cut = self.vitals.len().div_ceil(10);
+                    self.vitals.drain(..cut);
+                }
+                Err(ChannelError::TooLarge(_)) if !self.visits.is_empty() => {
+                    self.visits.pop();
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CameraCommand {
     /// Switch to the next camera (the kiosk may have a room camera and a handheld one).
@@ -97,6 +158,7 @@ pub enum Message {
     Camera(CameraCommand),
     Notes(NotesPush),
     Prescription(PrescriptionPush),
+    History(HistoryPush),
     /// The kiosk's answer to a pushed record: stored in the patient's record, or refused.
     Receipt {
         record_id: RecordId,
@@ -139,6 +201,7 @@ const NOTES: u8 = 7;
 const PRESCRIPTION: u8 = 8;
 const QUALITY: u8 = 9;
 const RECEIPT: u8 = 10;
+const HISTORY: u8 = 11;
 
 struct Writer(Vec<u8>);
 
@@ -150,6 +213,9 @@ impl Writer {
         self.0.extend_from_slice(&v.to_be_bytes());
     }
     fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_be_bytes());
+    }
+    fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_be_bytes());
     }
     fn record_id(&mut self, v: &RecordId) {
@@ -186,6 +252,11 @@ impl<'a> Reader<'a> {
     fn u32(&mut self) -> Result<u32, ChannelError> {
         let b = self.take(4)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, ChannelError> {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(self.take(8)?);
+        Ok(u64::from_be_bytes(bytes))
     }
     fn record_id(&mut self) -> Result<RecordId, ChannelError> {
         let mut id = [0; 16];
@@ -241,6 +312,24 @@ impl Message {
             Message::Notes(notes) => {
                 for section in [&notes.subjective, &notes.objective, &notes.assessment, &notes.plan] {
                     check_text("note section", section, MAX_TEXT_BYTES)?;
+                }
+                Ok(())
+            }
+            Message::History(history) => {
+                if history.visits.len() > MAX_HISTORY_VISITS || history.vitals.len() > MAX_HISTORY_VITALS {
+                    return Err(ChannelError::Invalid { field: "history", reason: "too many entries" });
+                }
+                check_text("history", &history.name, MAX_ITEM_FIELD_BYTES)?;
+                check_code("history", &history.sex)?;
+                for visit in &history.visits {
+                    for text in [&visit.reason, &visit.assessment, &visit.plan, &visit.medicines] {
+                        check_text("history visit", text, MAX_ITEM_FIELD_BYTES)?;
+                    }
+                }
+                for vital in &history.vitals {
+                    for code in [&vital.loinc, &vital.value, &vital.unit] {
+                        check_code("history vital", code)?;
+                    }
                 }
                 Ok(())
             }
@@ -329,6 +418,27 @@ impl Message {
                     }
                 }
             }
+            Message::History(history) => {
+                w.u8(HISTORY);
+                w.bytes(history.name.as_bytes());
+                w.bytes(history.sex.as_bytes());
+                w.u16(history.age_years);
+                // Counts within MAX_HISTORY_VISITS and MAX_HISTORY_VITALS, checked by `validate`.
+                w.u16(u16::try_from(history.visits.len()).unwrap_or(u16::MAX));
+                for visit in &history.visits {
+                    w.u64(visit.started_at_ms);
+                    for text in [&visit.reason, &visit.assessment, &visit.plan, &visit.medicines] {
+                        w.bytes(text.as_bytes());
+                    }
+                }
+                w.u16(u16::try_from(history.vitals.len()).unwrap_or(u16::MAX));
+                for vital in &history.vitals {
+                    for code in [&vital.loinc, &vital.value, &vital.unit] {
+                        w.bytes(code.as_bytes());
+                    }
+                    w.u64(vital.at_ms);
+                }
+            }
             Message::Receipt { record_id, stored } => {
                 w.u8(RECEIPT);
                 w.record_id(record_id);
@@ -412,6 +522,39 @@ impl Message {
                     });
                 }
                 Message::Prescription(PrescriptionPush { record_id, items })
+            }
+            HISTORY => {
+                r.what = "history";
+                let name = r.text("history", MAX_ITEM_FIELD_BYTES)?;
+                let sex = r.text("history", 32)?;
+                let age_years = r.u16()?;
+                let visit_count = usize::from(r.u16()?);
+                if visit_count > MAX_HISTORY_VISITS {
+                    return Err(ChannelError::Invalid { field: "history", reason: "too many entries" });
+                }
+                let mut visits = Vec::with_capacity(visit_count);
+                for _ in 0..visit_count {
+                    let started_at_ms = r.u64()?;
+                    let mut text = || r.text("history visit", MAX_ITEM_FIELD_BYTES);
+                    visits.push(PastVisit {
+                        started_at_ms,
+                        reason: text()?,
+                        assessment: text()?,
+                        plan: text()?,
+                        medicines: text()?,
+                    });
+                }
+                let vital_count = usize::from(r.u16()?);
+                if vital_count > MAX_HISTORY_VITALS {
+                    return Err(ChannelError::Invalid { field: "history", reason: "too many entries" });
+                }
+                let mut vitals = Vec::with_capacity(vital_count);
+                for _ in 0..vital_count {
+                    let mut code = || r.text("history vital", 32);
+                    let (loinc, value, unit) = (code()?, code()?, code()?);
+                    vitals.push(PastVital { loinc, value, unit, at_ms: r.u64()? });
+                }
+                Message::History(HistoryPush { name, sex, age_years, visits, vitals })
             }
             RECEIPT => {
                 r.what = "receipt";

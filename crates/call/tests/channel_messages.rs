@@ -3,9 +3,32 @@
 //! another version, oversized, hostile text — are typed errors, never a panic.
 
 use eclinic_call::channel::{
-    CameraCommand, ChannelError, LiveVital, MAX_CHUNK_BYTES, MAX_FRAME_BYTES, MAX_ITEMS, MAX_TEXT_BYTES, Message,
-    NotesPush, PrescribedItem, PrescriptionPush,
+    CameraCommand, ChannelError, HistoryPush, LiveVital, MAX_CHUNK_BYTES, MAX_FRAME_BYTES, MAX_HISTORY_VITALS,
+    MAX_ITEMS, MAX_TEXT_BYTES, Message, NotesPush, PastVisit, PastVital, PrescribedItem, PrescriptionPush,
 };
+
+fn history(vitals: usize) -> HistoryPush {
+    HistoryPush {
+        name: "Rukhsana Bibi".into(),
+        sex: "female".into(),
+        age_years: 44,
+        visits: vec![PastVisit {
+            started_at_ms: 1_790_000_000_000,
+            reason: "کھانسی".into(),
+            assessment: "bronchitis".into(),
+            plan: "steam, fluids".into(),
+            medicines: "Paracetamol 500 mg".into(),
+        }],
+        vitals: (0..vitals)
+            .map(|i| PastVital {
+                loinc: "59408-5".into(),
+                value: format!("{}", 90 + i % 10),
+                unit: "%".into(),
+                at_ms: 1_790_000_000_000 + i as u64 * 60_000,
+            })
+            .collect(),
+    }
+}
 
 fn paracetamol() -> PrescribedItem {
     PrescribedItem {
@@ -50,6 +73,8 @@ fn every_kind() -> Vec<Message> {
         }),
         Message::Prescription(PrescriptionPush { record_id: [9; 16], items: vec![paracetamol(); 3] }),
         Message::Receipt { record_id: [9; 16], stored: true },
+        Message::History(history(3)),
+        Message::History(HistoryPush { visits: vec![], vitals: vec![], ..history(0) }),
         Message::Receipt { record_id: [7; 16], stored: false },
         Message::QualitySummary { seconds: 600, mean_kbps: 180, freeze_ms: 1_200, audio_concealed_permille: 14 },
     ]
@@ -165,4 +190,17 @@ fn random_frames_never_panic() {
         decoded += usize::from(Message::decode(&frame).is_ok());
     }
     assert!(decoded > 0, "the sweep reaches whole messages too");
+}
+
+#[test]
+fn a_long_history_is_cut_to_one_frame_keeping_the_newest() {
+    let long = history(MAX_HISTORY_VITALS + 50);
+    let newest = long.vitals.last().cloned();
+    let fitted = long.fitted().unwrap();
+    assert!(Message::History(fitted.clone()).encode().unwrap().len() <= MAX_FRAME_BYTES);
+    assert!(fitted.vitals.len() >= 300, "most of it still fits: {}", fitted.vitals.len());
+    assert_eq!(fitted.vitals.last().cloned(), newest);
+    assert_eq!(fitted.visits.len(), 1);
+    let short = history(3);
+    assert_eq!(short.clone().fitted().unwrap(), short, "a history that fits is sent whole");
 }

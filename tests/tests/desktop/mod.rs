@@ -73,13 +73,27 @@ fn require(program: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether an X server runs on `display`. A lock file naming a process that is gone is stale (an X server
+/// killed with SIGKILL leaves it and its socket behind): both are removed, and the display is free.
+fn display_in_use(display: u32) -> bool {
+    let (lock, socket) = (format!("/tmp/.X{display}-lock"), format!("/tmp/.X11-unix/X{display}"));
+    let owner = std::fs::read_to_string(&lock).ok().and_then(|text| text.trim().parse::<u32>().ok());
+    match owner {
+        Some(pid) if Path::new(&format!("/proc/{pid}")).exists() => true,
+        Some(_) => {
+            let _ = std::fs::remove_file(&lock);
+            let _ = std::fs::remove_file(&socket);
+            false
+        }
+        None => Path::new(&lock).exists() || Path::new(&socket).exists(),
+    }
+}
+
 /// A private X server on a free display number.
 pub fn xvfb() -> anyhow::Result<(Running, String)> {
     require("Xvfb")?;
     for display in 90..140 {
-        if Path::new(&format!("/tmp/.X11-unix/X{display}")).exists()
-            || Path::new(&format!("/tmp/.X{display}-lock")).exists()
-        {
+        if display_in_use(display) {
             continue;
         }
         let running = Running::spawn(

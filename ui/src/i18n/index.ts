@@ -14,3 +14,6 @@ export async function initI18n(language = "en"): Promise<void> {
 }
 
 export const t = (key: string, values?: Record<string, string | number>): string => i18next.t(key, values);
+
+/** The language the UI is shown in now. */
+export const currentLanguage = (): string => i18next.language;

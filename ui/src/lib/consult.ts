@@ -4,6 +4,7 @@ import type {
   ApiError,
   CallSecondView,
   ConsultEvent,
+  HistoryView,
   LiveVitalView,
   NoteView,
   PhotoView,
@@ -28,6 +29,8 @@ export interface ConsultState {
   /** The call's chat, oldest first. */
   chat: { mine: boolean; text: string }[];
   peerAway: boolean;
+  /** Doctor: the patient's history from the kiosk's record. */
+  history: HistoryView | null;
   /** The photo on its way, in either direction. */
   photo: { outgoing: boolean; held: number; total: number } | null;
   /** Kiosk: photos kept with the visit; the doctor's notes and prescriptions filed in its record. */
@@ -53,6 +56,7 @@ export function initialConsult(): ConsultState {
     vitals: {},
     chat: [],
     peerAway: false,
+    history: null,
     photo: null,
     photosKept: [],
     notes: [],
@@ -81,6 +85,7 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
         second: null,
         vitals: {},
         chat: [],
+        history: null,
         photo: null,
         receipts: {},
         outcome: null,
@@ -98,6 +103,8 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
       return { ...state, vitals: { ...state.vitals, [event.vital.loinc]: event.vital } };
     case "chat":
       return withChat(state, false, event.text);
+    case "history":
+      return { ...state, history: event.history };
     case "photo_progress":
       return { ...state, photo: { outgoing: event.outgoing, held: event.held, total: event.total } };
     case "photo_kept":

@@ -61,6 +61,7 @@ impl CallObserver for ScreenObserver {
         match message {
             Message::Vital(vital) => self.sink.event(ConsultEvent::Vital { vital: LiveVitalView::from(vital) }),
             Message::Chat { text } => self.sink.event(ConsultEvent::Chat { text: text.clone() }),
+            Message::History(history) => self.sink.event(ConsultEvent::History { history: history.into() }),
             Message::Notes(_) | Message::Prescription(_) | Message::Receipt { .. } => {
                 let _ = self.arrivals.send(Arrival::Record(message.clone()));
             }
@@ -354,6 +355,7 @@ impl Line {
             Ok(sdp) => {
                 let next = self.send(&C::Answer { consult_id, sdp }).await;
                 self.start_call(call);
+                self.send_history().await;
                 next
             }
             Err(e) => {
@@ -376,6 +378,18 @@ impl Line {
         }));
         let started = tokio::time::Instant::now();
         self.call = Some(RunningCall { started, vitals: Pace::new(LIVE_VITAL_EVERY), commands, task });
+    }
+
+    /// Kiosk: the patient's history goes to the doctor as the call starts (the channel holds it until it
+    /// opens). Without it the consult goes on; the screen is told.
+    async fn send_history(&mut self) {
+        let Some(filing) = &self.filing else { return };
+        match filing.history().await {
+            Ok(history) => {
+                self.to_call(CallCommand::Send(Message::History(history)));
+            }
+            Err(e) => fail(&*self.sink, e),
+        }
     }
 
     /// The call could not be made: tell the screen and end the consult for both ends.

@@ -3,7 +3,7 @@
 
 use crate::ApiError;
 use crate::views::{NoteView, PhotoView, PrescriptionView};
-use eclinic_call::channel::LiveVital;
+use eclinic_call::channel::{HistoryPush, LiveVital};
 use eclinic_call::meter::SecondStats;
 use eclinic_domain::{LoincCode, VitalKind};
 use eclinic_signal::wire::{Outcome, Priority, QueueEntry};
@@ -49,6 +49,10 @@ pub enum ConsultEvent {
     /// A chat line from the far end.
     Chat {
         text: String,
+    },
+    /// Doctor: the patient's history, from the kiosk's record.
+    History {
+        history: HistoryView,
     },
     /// A still photo on its way: bytes the receiving end holds of the total.
     PhotoProgress {
@@ -194,14 +198,82 @@ pub struct LiveVitalView {
     pub unit: String,
 }
 
+/// The vital's name when the code is one e-clinic knows.
+fn vital_kind(loinc: &str) -> Option<String> {
+    let kind = LoincCode::parse(loinc).ok().and_then(|code| VitalKind::from_loinc(&code));
+    kind.map(|k| k.name().to_owned())
+}
+
 impl From<&LiveVital> for LiveVitalView {
     fn from(v: &LiveVital) -> Self {
-        let kind = LoincCode::parse(&v.loinc).ok().and_then(|code| VitalKind::from_loinc(&code));
         Self {
             loinc: v.loinc.clone(),
-            kind: kind.map(|k| k.name().to_owned()),
+            kind: vital_kind(&v.loinc),
             value: decimal_text(v.mantissa, v.exponent),
             unit: v.unit.clone(),
+        }
+    }
+}
+
+/// The patient's history as the doctor sees it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct HistoryView {
+    pub name: String,
+    pub sex: String,
+    pub age_years: u16,
+    /// Newest first.
+    pub visits: Vec<PastVisitView>,
+    /// Oldest first.
+    pub vitals: Vec<PastVitalView>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct PastVisitView {
+    pub started_at_ms: i64,
+    pub reason: String,
+    pub assessment: String,
+    pub plan: String,
+    pub medicines: String,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct PastVitalView {
+    pub loinc: String,
+    pub kind: Option<String>,
+    pub value: String,
+    pub unit: String,
+    pub at_ms: i64,
+}
+
+impl From<&HistoryPush> for HistoryView {
+    fn from(h: &HistoryPush) -> Self {
+        let ms = |at: u64| i64::try_from(at).unwrap_or(i64::MAX);
+        Self {
+            name: h.name.clone(),
+            sex: h.sex.clone(),
+            age_years: h.age_years,
+            visits: h
+                .visits
+                .iter()
+                .map(|v| PastVisitView {
+                    started_at_ms: ms(v.started_at_ms),
+                    reason: v.reason.clone(),
+                    assessment: v.assessment.clone(),
+                    plan: v.plan.clone(),
+                    medicines: v.medicines.clone(),
+                })
+                .collect(),
+            vitals: h
+                .vitals
+                .iter()
+                .map(|v| PastVitalView {
+                    loinc: v.loinc.clone(),
+                    kind: vital_kind(&v.loinc),
+                    value: v.value.clone(),
+                    unit: v.unit.clone(),
+                    at_ms: ms(v.at_ms),
+                })
+                .collect(),
         }
     }
 }

@@ -15,8 +15,8 @@ use crate::{AppError, now};
 
 #[derive(Debug)]
 pub(crate) struct Filing {
-    records: Arc<Records>,
-    visit: Encounter,
+    pub(super) records: Arc<Records>,
+    pub(super) visit: Encounter,
 }
 
 impl Filing {

@@ -6,6 +6,7 @@
 mod desk;
 pub mod events;
 mod filing;
+mod history;
 mod media;
 pub mod picture;
 
