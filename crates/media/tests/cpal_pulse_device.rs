@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use eclinic_media::audio::{AudioSource, CpalCapture, CpalPlayback, list_audio_devices, samples_per_ms};
+use eclinic_media::audio::{AudioSource, CpalCapture, CpalPlayback, Microphone, list_audio_devices, samples_per_ms};
 
 const DEVICE: &str = "alsa:pulse";
 
@@ -36,7 +36,11 @@ fn start_pulse() -> PulseServer {
         .args(["-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "-F", "/dev/null"])
         .arg(format!("--load=module-native-protocol-unix socket={} auth-anonymous=1", socket.display()))
         .arg("--load=module-null-sink sink_name=speaker")
-        .arg("--load=module-sine-source source_name=microphone frequency=440 rate=48000")
+        // The microphone hears a 440 Hz tone played into a second null sink: its monitor, unlike
+        // module-sine-source (which hands out two-second blocks), follows the latency a client asks for, as a
+        // sound card's source does.
+        .arg("--load=module-null-sink sink_name=room rate=48000 channels=1")
+        .arg("--load=module-sine sink=room frequency=440")
         .env("HOME", dir.path())
         .env("XDG_RUNTIME_DIR", dir.path())
         .stdout(Stdio::null())
@@ -49,7 +53,7 @@ fn start_pulse() -> PulseServer {
         std::thread::sleep(Duration::from_millis(50));
     }
     let server = format!("unix:{}", socket.display());
-    pactl(&server, &["set-default-source", "microphone"]);
+    pactl(&server, &["set-default-source", "room.monitor"]);
     pactl(&server, &["set-default-sink", "speaker"]);
     set_pulse_server(&server);
     PulseServer { child, _dir: dir }
@@ -100,6 +104,44 @@ fn capture_and_playback_run_at_real_time_through_pulse() {
     std::thread::sleep(Duration::from_millis(1_000));
     let rate = (speaker.stats().consumed - before) as f64 / started.elapsed().as_secs_f64();
     assert!((40_000.0..=56_000.0).contains(&rate), "playback consumed {rate:.0} samples/s");
+}
+
+#[test]
+fn the_microphone_feeds_a_paced_reader_without_making_it_wait() {
+    let _server = start_pulse();
+    let mut microphone = Microphone::open(DEVICE).unwrap();
+    let frame_ms = 20;
+    let mut frame = vec![0i16; samples_per_ms(frame_ms)];
+    let (started, mut tick) = (Instant::now(), 0u32);
+    let mut slowest = Duration::ZERO;
+    // Reads one frame on the reader's own clock, as the call's audio pump does.
+    let mut read_on_tick = |frame: &mut [i16]| {
+        tick += 1;
+        let due = started + Duration::from_millis(u64::from(tick * frame_ms));
+        std::thread::sleep(due.saturating_duration_since(Instant::now()));
+        let asked = Instant::now();
+        assert_eq!(microphone.read(frame).unwrap(), frame.len());
+        slowest = slowest.max(asked.elapsed());
+    };
+    // Silence until the device delivers (ALSA's pulse plugin takes a moment to start); then it settles.
+    while frame.iter().all(|s| *s == 0) {
+        assert!(started.elapsed() < Duration::from_secs(6), "the microphone never delivered");
+        read_on_tick(&mut frame);
+    }
+    for _ in 0..10 {
+        read_on_tick(&mut frame);
+    }
+    let mut speech = Vec::new();
+    for _ in 0..100 {
+        read_on_tick(&mut frame);
+        speech.extend_from_slice(&frame);
+    }
+    assert!(slowest < Duration::from_millis(5), "a read waited {slowest:?}");
+    let silent_frames = speech.chunks(frame.len()).filter(|f| f.iter().all(|s| *s == 0)).count();
+    assert!(silent_frames <= 2, "{silent_frames} of 100 frames were silence");
+    let crossings = zero_crossings(&speech) as f64 / 2.0;
+    assert!((840.0..=900.0).contains(&crossings), "the 440 Hz tone: {crossings} crossings/s");
+    assert_eq!(Microphone::open("alsa:no-such-device").unwrap_err().code(), "audio_device");
 }
 
 #[test]

@@ -1,11 +1,14 @@
 //! What a consult sends and plays: the first camera, or the synthetic scene when none is attached; the
-//! synthetic voice until microphone capture can feed the call (cpal's capture stream cannot move between
-//! the call's tasks); the far end's speech on the default loudspeaker, from a thread of its own.
+//! default microphone (captured on a thread of its own, read by the call's paced audio pump), or the
+//! synthetic voice when there is none; the far end's speech on the default loudspeaker, from a thread of its
+//! own.
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use eclinic_call_session::Media;
-use eclinic_media::audio::{CpalPlayback, SyntheticVoice, default_output_id};
+use eclinic_media::audio::{
+    AudioSource, CpalPlayback, Microphone, SyntheticVoice, default_input_id, default_output_id,
+};
 use eclinic_media::video::{SyntheticVideo, VideoFormat, VideoSource, list_cameras, open_camera, system_clock};
 
 use crate::AppError;
@@ -26,8 +29,18 @@ fn camera_or_synthetic() -> Result<Box<dyn VideoSource>, AppError> {
     Ok(Box::new(SyntheticVideo::new(CALL_FORMAT, system_clock())?))
 }
 
+fn microphone_or_synthetic() -> Box<dyn AudioSource> {
+    if let Some(id) = default_input_id() {
+        match Microphone::open(&id) {
+            Ok(microphone) => return Box::new(microphone),
+            Err(e) => tracing::warn!(error = %e, "the microphone did not open; sending the synthetic voice"),
+        }
+    }
+    Box::new(SyntheticVoice::new())
+}
+
 pub(crate) fn call_media() -> Result<Media, AppError> {
-    Ok(Media { video: camera_or_synthetic()?, audio: Box::new(SyntheticVoice::new()), record_dir: None })
+    Ok(Media { video: camera_or_synthetic()?, audio: microphone_or_synthetic(), record_dir: None })
 }
 
 /// Hands speech to the loudspeaker's thread without ever blocking the call.

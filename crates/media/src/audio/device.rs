@@ -47,6 +47,11 @@ pub fn list_audio_devices() -> Result<Vec<AudioDeviceInfo>, MediaError> {
         .collect())
 }
 
+/// The id of the default host's default microphone, when there is one.
+pub fn default_input_id() -> Option<String> {
+    cpal::default_host().default_input_device()?.id().ok().map(|id| id.to_string())
+}
+
 /// The id of the default host's default loudspeaker, when there is one.
 pub fn default_output_id() -> Option<String> {
     cpal::default_host().default_output_device()?.id().ok().map(|id| id.to_string())
