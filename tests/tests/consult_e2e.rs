@@ -148,6 +148,8 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
     for kind in ["notes", "prescription"] {
         let stored = format!("[data-testid=record-status][data-kind={kind}][data-state=stored]");
         doctor.wait_for(&stored, 10 * SECOND).await?;
+        // What is in the record is not sent again (it would be filed twice) until the doctor changes it.
+        doctor.wait_for(&format!("[data-testid=send-{kind}]:disabled"), SECOND).await?;
     }
     kiosk.wait_for_text("[data-testid=filed-prescription]", "Amoxicillin 500 mg", 10 * SECOND).await?;
     shot(&doctor, "06-doctor-notes", "[data-testid=consult-notes]").await?;

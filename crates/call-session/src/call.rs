@@ -15,7 +15,7 @@ use eclinic_media::audio::AudioSource;
 use eclinic_media::video::VideoSource;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
-use webrtc::data_channel::{DataChannel, DataChannelEvent};
+use webrtc::data_channel::{DataChannel, DataChannelEvent, RTCDataChannelState};
 use webrtc::peer_connection::RTCPeerConnectionState;
 
 use crate::SessionError;
@@ -31,6 +31,8 @@ const CLOSING_LIMIT: Duration = Duration::from_secs(3);
 const CHANNEL_LABEL: &str = "consult";
 /// Messages the application may send before the data channel is there.
 const OUTBOX_LIMIT: usize = 256;
+/// Photos the far end may have asked for and not yet received: more requests wait until these are sent.
+const FAR_END_PHOTOS_LIMIT: usize = 3;
 
 /// What this end sends.
 pub struct Media {
@@ -38,6 +40,9 @@ pub struct Media {
     pub audio: Box<dyn AudioSource>,
     /// Where to write what was received (`received.y4m`, `received.wav`).
     pub record_dir: Option<PathBuf>,
+    /// Whether the far end may zoom this end's camera and take photos with it: the kiosk's, for the doctor;
+    /// never the doctor's, which looks into a home.
+    pub camera_for_far_end: bool,
 }
 
 impl std::fmt::Debug for Media {
@@ -192,6 +197,9 @@ impl Call {
         let (camera_requests, requests) = mpsc::unbounded_channel();
         let (stills_tx, mut stills) = mpsc::unbounded_channel();
         let camera = Camera { source: media.video, requests, stills: stills_tx, zoom: 100 };
+        let camera_for_far_end = media.camera_for_far_end;
+        // Stills asked of the camera and not yet taken.
+        let mut stills_asked = 0usize;
         let mut photos = PhotoExchange::new(Arc::clone(&observer));
         let mut outbox = VecDeque::new();
         let pumps = [
@@ -231,8 +239,16 @@ impl Call {
                 Some(message) = messages.recv() => match message {
                     Message::Vital(_) => vitals_received += 1,
                     summary @ Message::QualitySummary { .. } => remote_summary = Some(summary),
+                    Message::Camera(command) if !camera_for_far_end => {
+                        tracing::info!(?command, "ignored the far end's camera command: this camera is not theirs");
+                    }
                     Message::Camera(CameraCommand::TakePhoto) => {
-                        let _ = camera_requests.send(CameraRequest::Still);
+                        if stills_asked + photos.queued() < FAR_END_PHOTOS_LIMIT {
+                            stills_asked += 1;
+                            let _ = camera_requests.send(CameraRequest::Still);
+                        } else {
+                            tracing::info!("the far end asked for another photo while {FAR_END_PHOTOS_LIMIT} were on their way");
+                        }
                     }
                     Message::Camera(CameraCommand::Zoom(percent)) => {
                         let _ = camera_requests.send(CameraRequest::Zoom(percent));
@@ -251,17 +267,21 @@ impl Call {
                         outbox.push_back(message);
                     }
                     CallCommand::TakePhoto => {
+                        stills_asked += 1;
                         let _ = camera_requests.send(CameraRequest::Still);
                     }
                     CallCommand::HangUp => break,
                 },
-                Some(still) = stills.recv() => match still {
-                    Ok(still) => {
-                        observer.photo_taken(&still);
-                        photos.send(shared.elapsed_ms(), still.jpeg);
+                Some(still) = stills.recv() => {
+                    stills_asked = stills_asked.saturating_sub(1);
+                    match still {
+                        Ok(still) => {
+                            observer.photo_taken(&still);
+                            photos.send(shared.elapsed_ms(), still.jpeg);
+                        }
+                        Err(e) => tracing::warn!(error = %e, "the camera did not take a photo"),
                     }
-                    Err(e) => tracing::warn!(error = %e, "the camera did not take a photo"),
-                },
+                }
                 _ = tick.tick() => {
                     photos.handle_timeout(shared.elapsed_ms());
                     if let Some(second) = shared.meter(|m| m.poll_second(shared.elapsed())) {
@@ -270,9 +290,11 @@ impl Call {
                     }
                 }
             }
-            // The answering end's channel arrives from the far end, possibly after `Connected`: what the
-            // application sent meanwhile waits for it.
-            if let Some(channel) = &incoming.channel {
+            // What the application sent waits until the channel is open: the answering end's arrives from the
+            // far end, possibly after `Connected`; the offering end's opens after it.
+            if let Some(channel) = &incoming.channel
+                && matches!(channel.ready_state().await, Ok(RTCDataChannelState::Open))
+            {
                 while let Some(message) = outbox.pop_front().or_else(|| photos.poll_message()) {
                     send_message(channel, &message).await;
                 }

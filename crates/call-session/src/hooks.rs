@@ -36,7 +36,7 @@ impl CallObserver for Unobserved {}
 
 #[derive(Debug)]
 pub enum CallCommand {
-    /// Sends a message on the data channel (dropped while the channel is not open).
+    /// Sends a message on the data channel (held until the channel opens, the oldest dropped beyond a limit).
     Send(Message),
     /// Takes a full-resolution still photo and sends it to the far end.
     TakePhoto,

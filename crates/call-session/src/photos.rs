@@ -32,6 +32,11 @@ impl PhotoExchange {
         Self { observer, next_id: 1, sending: None, waiting: VecDeque::new(), receiving: PhotoReceiver::default() }
     }
 
+    /// Photos being sent or waiting to be.
+    pub(crate) fn queued(&self) -> usize {
+        self.waiting.len() + usize::from(self.sending.is_some())
+    }
+
     /// A photo to send, after those already waiting.
     pub(crate) fn send(&mut self, now_ms: u64, jpeg: Vec<u8>) {
         self.waiting.push_back(jpeg);

@@ -23,6 +23,7 @@ fn synthetic() -> Media {
         video: Box::new(SyntheticVideo::new(format, system_clock()).unwrap()),
         audio: Box::new(SyntheticVoice::new()),
         record_dir: None,
+        camera_for_far_end: false,
     }
 }
 

@@ -17,6 +17,7 @@ fn synthetic(record_dir: Option<std::path::PathBuf>) -> Media {
         video: Box::new(SyntheticVideo::new(format, system_clock()).unwrap()),
         audio: Box::new(SyntheticVoice::new()),
         record_dir,
+        camera_for_far_end: false,
     }
 }
 

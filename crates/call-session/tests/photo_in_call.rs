@@ -14,12 +14,13 @@ use eclinic_media::video::{
     I420Frame, SYNTHETIC_STILL, StillPhoto, SyntheticVideo, VideoFormat, decode_jpeg, system_clock,
 };
 
-fn synthetic() -> Media {
+fn synthetic(camera_for_far_end: bool) -> Media {
     let format = VideoFormat { width: 320, height: 240, fps: 15 };
     Media {
         video: Box::new(SyntheticVideo::new(format, system_clock()).unwrap()),
         audio: Box::new(SyntheticVoice::new()),
         record_dir: None,
+        camera_for_far_end,
     }
 }
 
@@ -68,8 +69,8 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn photos_arrive_whole_and_the_doctor_zooms_the_kiosk_camera() {
-    let mut kiosk = Call::new(&NetworkSetup::loopback(), synthetic()).await.unwrap();
-    let mut doctor = Call::new(&NetworkSetup::loopback(), synthetic()).await.unwrap();
+    let mut kiosk = Call::new(&NetworkSetup::loopback(), synthetic(true)).await.unwrap();
+    let mut doctor = Call::new(&NetworkSetup::loopback(), synthetic(false)).await.unwrap();
     let offer = kiosk.offer().await.unwrap();
     let answer = doctor.answer(&offer).await.unwrap();
     kiosk.accept_answer(&answer).await.unwrap();
@@ -110,6 +111,16 @@ async fn photos_arrive_whole_and_the_doctor_zooms_the_kiosk_camera() {
     until("a zoomed picture", || kiosk_watch.seen(|s| s.stamped.last() == Some(&false))).await;
     zoom(100).unwrap();
     until("the whole picture again", || kiosk_watch.seen(|s| s.stamped.last() == Some(&true))).await;
+
+    // The doctor's camera looks into a home: the kiosk's requests are ignored.
+    kiosk_commands.send(CallCommand::Send(Message::Camera(CameraCommand::TakePhoto))).unwrap();
+    kiosk_commands.send(CallCommand::Send(Message::Camera(CameraCommand::Zoom(300)))).unwrap();
+    let sent_before = doctor_watch.seen(|s| s.stamped.len());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(doctor_watch.seen(|s| s.taken.is_empty()), "the doctor's camera took a photo for the kiosk");
+    assert!(kiosk_watch.seen(|s| s.received.is_empty()), "the kiosk received a photo from the doctor");
+    let after = doctor_watch.seen(|s| s.stamped[sent_before..].to_vec());
+    assert!(after.len() >= 15 && after.iter().all(|&r| r), "the doctor's picture was zoomed: {after:?}");
 
     kiosk_commands.send(CallCommand::HangUp).unwrap();
     doctor_commands.send(CallCommand::HangUp).unwrap();

@@ -102,8 +102,21 @@ pub struct HistoryPush {
     pub vitals: Vec<PastVital>,
 }
 
+impl PastVisit {
+    fn text_bytes(&self) -> usize {
+        self.reason.len() + self.assessment.len() + self.plan.len() + self.medicines.len()
+    }
+}
+
+impl PastVital {
+    fn text_bytes(&self) -> usize {
+        self.loinc.len() + self.value.len() + self.unit.len()
+    }
+}
+
 impl HistoryPush {
-    /// The history cut to fit one frame: the oldest vitals go first, then the oldest visits.
+    /// The history cut to fit one frame, keeping the newest: whichever of visits and vitals takes more room
+    /// gives up its oldest first, so long notes do not crowd out every trend, nor many readings every visit.
     pub fn fitted(mut self) -> Result<Self, ChannelError> {
         self.visits.truncate(MAX_HISTORY_VISITS);
         let excess = self.vitals.len().saturating_sub(MAX_HISTORY_VITALS);
@@ -111,12 +124,15 @@ impl HistoryPush {
         loop {
             match Message::History(self.clone()).encode() {
                 Ok(_) => return Ok(self),
-                Err(ChannelError::TooLarge(_)) if !self.vitals.is_empty() => {
-                    let cut = self.vitals.len().div_ceil(10);
-                    self.vitals.drain(..cut);
-                }
-                Err(ChannelError::TooLarge(_)) if !self.visits.is_empty() => {
-                    self.visits.pop();
+                Err(ChannelError::TooLarge(_)) if !self.visits.is_empty() || !self.vitals.is_empty() => {
+                    let visit_bytes: usize = self.visits.iter().map(PastVisit::text_bytes).sum();
+                    let vital_bytes: usize = self.vitals.iter().map(PastVital::text_bytes).sum();
+                    if self.vitals.is_empty() || (visit_bytes > vital_bytes && !self.visits.is_empty()) {
+                        self.visits.pop();
+                    } else {
+                        let cut = self.vitals.len().div_ceil(10);
+                        self.vitals.drain(..cut);
+                    }
                 }
                 Err(e) => return Err(e),
             }

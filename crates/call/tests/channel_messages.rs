@@ -204,3 +204,21 @@ fn a_long_history_is_cut_to_one_frame_keeping_the_newest() {
     let short = history(3);
     assert_eq!(short.clone().fitted().unwrap(), short, "a history that fits is sent whole");
 }
+
+#[test]
+fn long_notes_do_not_crowd_out_the_trends() {
+    let note = "x".repeat(1000);
+    let visit = |i: u64| PastVisit {
+        started_at_ms: 1_790_000_000_000 - i * 86_400_000,
+        reason: note.clone(),
+        assessment: note.clone(),
+        plan: note.clone(),
+        medicines: note.clone(),
+    };
+    let mut crowded = history(300);
+    crowded.visits = (0..20).map(visit).collect();
+    let fitted = crowded.fitted().unwrap();
+    assert!(Message::History(fitted.clone()).encode().unwrap().len() <= MAX_FRAME_BYTES);
+    assert!(fitted.vitals.len() >= 100, "trends kept: {} readings", fitted.vitals.len());
+    assert_eq!(fitted.visits.first().cloned(), Some(visit(0)), "the newest visit kept");
+}

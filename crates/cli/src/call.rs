@@ -55,7 +55,7 @@ fn media(args: &CallArgs) -> Result<Media, Failure> {
         "synthetic" => Box::new(SyntheticVoice::new()),
         file => Box::new(WavSource::open(Path::new(file), true)?),
     };
-    Ok(Media { video, audio, record_dir: args.record_dir.clone() })
+    Ok(Media { video, audio, record_dir: args.record_dir.clone(), camera_for_far_end: args.role == CallRole::Kiosk })
 }
 
 pub async fn run(args: &CallArgs) -> Result<Report, Failure> {

@@ -39,13 +39,26 @@ async fn check_encounter(
     if found == 0 { Err(StoreError::NotFound { what: "encounter" }) } else { Ok(()) }
 }
 
-async fn already_filed(txn: &mut Txn<'_>, table: &'static str, id: &str, op: &'static str) -> Result<bool, StoreError> {
-    let found: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table} WHERE id = ?1")))
-        .bind(id)
-        .fetch_one(&mut *txn.conn)
-        .await
-        .map_err(StoreError::db(op))?;
-    Ok(found > 0)
+/// Whether the document `id` is already filed for this encounter (a repeated push); filed for another, the
+/// push is refused rather than acknowledged as stored.
+async fn already_filed(
+    txn: &mut Txn<'_>,
+    (table, what): (&'static str, &'static str),
+    id: &str,
+    encounter_id: &str,
+    op: &'static str,
+) -> Result<bool, StoreError> {
+    let filed_for: Option<String> =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT encounter_id FROM {table} WHERE id = ?1")))
+            .bind(id)
+            .fetch_optional(&mut *txn.conn)
+            .await
+            .map_err(StoreError::db(op))?;
+    match filed_for {
+        None => Ok(false),
+        Some(encounter) if encounter == encounter_id => Ok(true),
+        Some(_) => Err(StoreError::IdTaken { what }),
+    }
 }
 
 impl Store {
@@ -57,7 +70,7 @@ impl Store {
         let op = "file note";
         self.transact(now, async |txn| {
             check_encounter(txn, &row.encounter_id, &row.patient_id, op).await?;
-            if already_filed(txn, "notes", &row.id, op).await? {
+            if already_filed(txn, ("notes", "note"), &row.id, &row.encounter_id, op).await? {
                 return Ok(Filed::AlreadyFiled);
             }
             let revision = txn.revision(Some(session.user()), "note", &row.id, &row).await?;
@@ -99,7 +112,7 @@ impl Store {
         let op = "file prescription";
         self.transact(now, async |txn| {
             check_encounter(txn, &row.encounter_id, &row.patient_id, op).await?;
-            if already_filed(txn, "prescriptions", &row.id, op).await? {
+            if already_filed(txn, ("prescriptions", "prescription"), &row.id, &row.encounter_id, op).await? {
                 return Ok(Filed::AlreadyFiled);
             }
             let revision = txn.revision(Some(session.user()), "prescription", &row.id, &row).await?;

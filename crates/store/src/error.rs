@@ -59,6 +59,8 @@ pub enum StoreError {
     BackupInsideDataDir,
     #[error("a stored record could not be read back ({what}); the store may have been edited by hand")]
     BadRecord { what: &'static str },
+    #[error("a {what} with this id is already filed for another visit")]
+    IdTaken { what: &'static str },
     #[error("filesystem error during {op}: {source}")]
     Io {
         op: &'static str,
@@ -91,6 +93,7 @@ impl StoreError {
             StoreError::AlreadyBootstrapped => "already_bootstrapped",
             StoreError::BackupInsideDataDir => "backup_inside_data_dir",
             StoreError::BadRecord { .. } => "bad_record",
+            StoreError::IdTaken { .. } => "id_taken",
             StoreError::Io { .. } => "io",
             StoreError::Database { .. } => "database",
         }

@@ -28,13 +28,13 @@ async fn notes_prescriptions_and_photos_are_filed_once_under_their_encounter() {
         f.store.add_patient(&nurse, new_patient("Amina", "35202-1234567-8", "0300-1234567"), at(4)).await.unwrap();
     let bilal =
         f.store.add_patient(&nurse, new_patient("Bilal", "35202-7654321-9", "0300-7654321"), at(4)).await.unwrap();
-    let visit = NewEncounter {
-        patient: amina.id,
+    let visit_of = |patient| NewEncounter {
+        patient,
         reason: text("rash on the forearm"),
         consent_given_by: ConsentGiver::Patient,
         consent_language: text("ur"),
     };
-    let encounter = f.store.start_encounter(&nurse, visit, at(10)).await.unwrap();
+    let encounter = f.store.start_encounter(&nurse, visit_of(amina.id), at(10)).await.unwrap();
     let doctor = || Clinician { name: text("Dr Saima Rauf"), pmdc: Some(PmdcNumber::parse("54321-P").unwrap()) };
 
     let note = SoapNote {
@@ -86,6 +86,13 @@ async fn notes_prescriptions_and_photos_are_filed_once_under_their_encounter() {
         let err = f.store.file_note(&nurse, &wrong, at(32)).await.unwrap_err();
         assert!(matches!(err, StoreError::NotFound { what: "encounter" }), "{err:?}");
     }
+    // The same id pushed for another visit is not taken for a repeat: nothing of it is in that visit.
+    let bilals_visit = NewEncounter { patient: bilal.id, reason: text("cough"), ..visit_of(amina.id) };
+    let bilals = f.store.start_encounter(&nurse, bilals_visit, at(32)).await.unwrap();
+    let reused = SoapNote { encounter: bilals.id, patient: bilal.id, ..note.clone() };
+    assert_eq!(f.store.file_note(&nurse, &reused, at(32)).await.unwrap_err().code(), "id_taken");
+    let reused = Prescription { encounter: bilals.id, patient: bilal.id, ..prescription.clone() };
+    assert_eq!(f.store.file_prescription(&nurse, &reused, at(32)).await.unwrap_err().code(), "id_taken");
     let empty = SoapNote {
         id: NoteId::new(at(33)),
         subjective: OptionalText::default(),

@@ -53,6 +53,16 @@ describe("latest", () => {
   });
 });
 
+describe("units", () => {
+  it("draws readings in different units on different charts", () => {
+    const weights = trends([reading("weight", "3500", 10, "g"), reading("weight", "4.1", 20, "kg")]);
+    expect(weights.map((t) => [t.unit, t.lines[0].values])).toEqual([
+      ["g", [3500]],
+      ["kg", [4.1]],
+    ]);
+  });
+});
+
 describe("axes", () => {
   const day = 24 * 3600;
   const checkTime = (times: number[], expected: [number, number]) =>

@@ -19,18 +19,20 @@ function groupOf(kind: string): string {
   return BLOOD_PRESSURE.includes(kind) ? "blood-pressure" : kind;
 }
 
-/** The trends in `vitals`; readings of an unknown vital or with an unreadable value are left out. */
+/** The trends in `vitals`, one per vital and unit (a weight in g is never drawn on a line in kg); readings of
+ * an unknown vital or with an unreadable value are left out. */
 export function trends(vitals: PastVitalView[]): Trend[] {
-  const groups = new Map<string, { unit: string; readings: { kind: string; at: number; value: number }[] }>();
+  const groups = new Map<string, { group: string; unit: string; readings: { kind: string; at: number; value: number }[] }>();
   for (const vital of vitals) {
     const value = Number(vital.value);
     if (!vital.kind || !Number.isFinite(value)) continue;
     const group = groupOf(vital.kind);
-    const entry = groups.get(group) ?? { unit: vital.unit, readings: [] };
+    const key = `${group} ${vital.unit}`;
+    const entry = groups.get(key) ?? { group, unit: vital.unit, readings: [] };
     entry.readings.push({ kind: vital.kind, at: Math.round(vital.at_ms / 1000), value });
-    groups.set(group, entry);
+    groups.set(key, entry);
   }
-  return [...groups].map(([group, { unit, readings }]) => {
+  return [...groups.values()].map(({ group, unit, readings }) => {
     const times = [...new Set(readings.map((r) => r.at))].sort((a, b) => a - b);
     const kinds = group === "blood-pressure" ? BLOOD_PRESSURE : [readings[0].kind];
     const lines = kinds.map((kind) => ({

@@ -108,6 +108,8 @@ pub(super) struct Line {
     /// Kiosk: the doctor who took the patient, as the server named them.
     doctor: Option<DoctorIdentity>,
     arrivals: mpsc::UnboundedSender<Arrival>,
+    /// What the calls handed over, filed in turn (and all of it once a call has ended).
+    arrived: mpsc::UnboundedReceiver<Arrival>,
 }
 
 enum Next {
@@ -115,8 +117,9 @@ enum Next {
     Stop,
 }
 
-async fn new_call(network: &NetworkSetup) -> Result<Call, AppError> {
-    Ok(Call::new(network, call_media()?).await?)
+/// A call from this end: the doctor offers, the kiosk answers (and lends the doctor its camera).
+async fn new_call(network: &NetworkSetup, kiosk: bool) -> Result<Call, AppError> {
+    Ok(Call::new(network, call_media(kiosk)?).await?)
 }
 
 fn fail(sink: &dyn ConsultSink, error: AppError) {
@@ -145,11 +148,7 @@ async fn next_message(signal: &mut Option<Signal>) -> Result<Option<S>, ConnectE
 /// The outcome shown when a call ends after the server connection was lost.
 const DISCONNECTED: &str = "disconnected";
 
-pub(super) async fn run(
-    mut line: Line,
-    mut commands: mpsc::UnboundedReceiver<DeskCommand>,
-    mut arrivals: mpsc::UnboundedReceiver<Arrival>,
-) {
+pub(super) async fn run(mut line: Line, mut commands: mpsc::UnboundedReceiver<DeskCommand>) {
     loop {
         let next = tokio::select! {
             message = next_message(&mut line.signal) => match message {
@@ -171,7 +170,7 @@ pub(super) async fn run(
                 line.call = None;
                 line.call_ended(ended).await
             }
-            Some(arrival) = arrivals.recv() => {
+            Some(arrival) = line.arrived.recv() => {
                 line.handle_arrival(arrival).await;
                 Next::Continue
             }
@@ -184,15 +183,14 @@ pub(super) async fn run(
 }
 
 impl Line {
-    /// The desk's state, and the receiver of what its calls hand it.
     pub(super) fn new(
         signal: Signal,
         network: NetworkSetup,
         sink: Arc<dyn ConsultSink>,
         filing: Option<Filing>,
-    ) -> (Self, mpsc::UnboundedReceiver<Arrival>) {
-        let (arrivals, received) = mpsc::unbounded_channel();
-        let line = Self {
+    ) -> Self {
+        let (arrivals, arrived) = mpsc::unbounded_channel();
+        Self {
             signal: Some(signal),
             network,
             sink,
@@ -204,8 +202,8 @@ impl Line {
             filing,
             doctor: None,
             arrivals,
-        };
-        (line, received)
+            arrived,
+        }
     }
 
     async fn send(&mut self, message: &C) -> Next {
@@ -316,7 +314,7 @@ impl Line {
 
     /// Doctor: the consult is ours; offer the call.
     async fn offer(&mut self, consult_id: String) -> Next {
-        let mut call = match new_call(&self.network).await {
+        let mut call = match new_call(&self.network, false).await {
             Ok(call) => call,
             Err(e) => return self.give_up(e).await,
         };
@@ -347,7 +345,7 @@ impl Line {
             tracing::warn!("ignored a renegotiation offer");
             return Next::Continue;
         }
-        let mut call = match new_call(&self.network).await {
+        let mut call = match new_call(&self.network, true).await {
             Ok(call) => call,
             Err(e) => return self.give_up(e).await,
         };
@@ -409,6 +407,7 @@ impl Line {
 
     /// The call ended by itself (the link failed, or the longest call): end the consult too.
     async fn call_ended(&mut self, ended: Result<CallReport, SessionError>) -> Next {
+        self.file_arrived().await;
         if let Err(e) = ended {
             fail(&*self.sink, e.into());
         }
@@ -507,6 +506,7 @@ impl Line {
     }
 
     /// Ends the call, waiting a little for its orderly close; one that does not close in time is stopped.
+    /// What it handed over before it ended is filed before anything else happens.
     async fn hang_up(&mut self) {
         if let Some(mut call) = self.call.take() {
             let _ = call.commands.send(CallCommand::HangUp);
@@ -514,6 +514,14 @@ impl Line {
                 tracing::warn!("the call did not close in time");
                 call.task.abort();
             }
+        }
+        self.file_arrived().await;
+    }
+
+    /// Files everything the calls have handed over and not yet filed.
+    async fn file_arrived(&mut self) {
+        while let Ok(arrival) = self.arrived.try_recv() {
+            self.handle_arrival(arrival).await;
         }
     }
 

@@ -39,8 +39,14 @@ fn microphone_or_synthetic() -> Box<dyn AudioSource> {
     Box::new(SyntheticVoice::new())
 }
 
-pub(crate) fn call_media() -> Result<Media, AppError> {
-    Ok(Media { video: camera_or_synthetic()?, audio: microphone_or_synthetic(), record_dir: None })
+/// What this end sends; the far end may use the camera only when it is the kiosk's.
+pub(crate) fn call_media(kiosk: bool) -> Result<Media, AppError> {
+    Ok(Media {
+        video: camera_or_synthetic()?,
+        audio: microphone_or_synthetic(),
+        record_dir: None,
+        camera_for_far_end: kiosk,
+    })
 }
 
 /// Hands speech to the loudspeaker's thread without ever blocking the call.

@@ -88,8 +88,7 @@ impl Desk {
             signal.send(&message).await?;
         }
         let (commands, receiver) = mpsc::unbounded_channel();
-        let (line, arrivals) = desk::Line::new(signal, network, sink, filing);
-        tokio::spawn(desk::run(line, receiver, arrivals));
+        tokio::spawn(desk::run(desk::Line::new(signal, network, sink, filing), receiver));
         Ok((Self { commands }, tokens))
     }
 
