@@ -23,6 +23,7 @@ fn main() {
         "visit_documents",
         "request_photo",
         "zoom_kiosk_camera",
+        "switch_kiosk_camera",
         "send_notes",
         "send_prescription",
     ];

@@ -158,6 +158,12 @@ pub async fn zoom_kiosk_camera(state: State<'_, AppState>, percent: u16) -> Repl
 
 #[tauri::command]
 #[specta::specta]
+pub async fn switch_kiosk_camera(state: State<'_, AppState>) -> Reply<()> {
+    Ok(state.clinic()?.switch_kiosk_camera().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn send_notes(state: State<'_, AppState>, form: NotesForm) -> Reply<String> {
     Ok(state.clinic()?.send_notes(&form).await?)
 }

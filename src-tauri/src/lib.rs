@@ -36,6 +36,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::visit_documents,
             commands::request_photo,
             commands::zoom_kiosk_camera,
+            commands::switch_kiosk_camera,
             commands::send_notes,
             commands::send_prescription,
         ])

@@ -3,7 +3,7 @@
 //! fill the vitals panel, the patient joins the queue; the doctor signs in at the server, sees the patient
 //! waiting and takes them; the call connects and pictures are drawn in both windows, the oximeter's readings
 //! live beside the doctor's video, the patient's history (the vitals saved before the call, as trends) beside
-//! it, and a chat line each way; the doctor zooms the kiosk's camera and asks
+//! it, and a chat line each way; the doctor switches between the kiosk's cameras, zooms and asks
 //! for a photo, which the kiosk keeps and the doctor sees; the doctor writes notes and a prescription, which
 //! the kiosk files in the visit's record and shows; the health worker ends the consult, both windows say
 //! so, and the kiosk shows what the record now holds.
@@ -117,6 +117,12 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
         from.click("[data-testid=chat-send]").await?;
         from.wait_for_text("[data-testid=chat] [data-mine=true]", line, 5 * SECOND).await?;
         to.wait_for_text("[data-testid=chat] [data-mine=false]", line, 10 * SECOND).await?;
+    }
+    // The kiosk has two (simulated) cameras: the doctor switches to the handheld one, whose larger picture
+    // the kiosk's self-view (half size) shows, and back to the room's.
+    for width in [320, 160] {
+        doctor.click("[data-testid=switch-camera]").await?;
+        kiosk.wait_for(&format!("[data-testid=video-self][width='{width}']"), 10 * SECOND).await?;
     }
     // The doctor zooms in and asks for a photo; the kiosk keeps it with the visit and the doctor sees it.
     doctor.click("[data-testid=zoom-200]").await?;

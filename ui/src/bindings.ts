@@ -25,6 +25,7 @@ export const commands = {
 	visitDocuments: () => typedError<VisitDocumentsView, ApiError>(__TAURI_INVOKE("visit_documents")),
 	requestPhoto: () => typedError<null, ApiError>(__TAURI_INVOKE("request_photo")),
 	zoomKioskCamera: (percent: number) => typedError<null, ApiError>(__TAURI_INVOKE("zoom_kiosk_camera", { percent })),
+	switchKioskCamera: () => typedError<null, ApiError>(__TAURI_INVOKE("switch_kiosk_camera")),
 	sendNotes: (form: NotesForm) => typedError<string, ApiError>(__TAURI_INVOKE("send_notes", { form })),
 	sendPrescription: (form: PrescriptionForm) => typedError<string, ApiError>(__TAURI_INVOKE("send_prescription", { form })),
 };
@@ -75,6 +76,8 @@ export type ConsultEvent =
 { event: "vital"; vital: LiveVitalView } | 
 /**  A chat line from the far end. */
 { event: "chat"; text: string } | 
+/**  Doctor: how many cameras the kiosk has to switch between. */
+{ event: "kiosk_cameras"; count: number } | 
 /**  Doctor: the patient's history, from the kiosk's record. */
 { event: "history"; history: HistoryView } | 
 /**  A still photo on its way: bytes the receiving end holds of the total. */

@@ -314,6 +314,11 @@ impl Clinic {
         self.to_call(CallCommand::Send(zoom)).await
     }
 
+    /// Doctor: switches the kiosk to its next camera (the room's, a handheld one…).
+    pub async fn switch_kiosk_camera(&self) -> Result<(), AppError> {
+        self.to_call(CallCommand::Send(Message::Camera(CameraCommand::Switch))).await
+    }
+
     /// Doctor: sends the SOAP note to the kiosk, whose receipt comes as an event; returns the note's id.
     pub async fn send_notes(&self, form: &NotesForm) -> Result<String, AppError> {
         let id = NoteId::new(now());

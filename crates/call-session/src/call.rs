@@ -23,7 +23,7 @@ use crate::hooks::{CallCommand, CallHooks, CallObserver};
 use crate::peer::{NetworkSetup, Peer, PeerEvent};
 use crate::photos::PhotoExchange;
 use crate::receive::receive_track;
-use crate::send::{Camera, CameraRequest, SampleSink, control_rate, pump_audio, pump_video};
+use crate::send::{Camera, CameraRequest, OtherCameras, SampleSink, control_rate, pump_audio, pump_video};
 use crate::shared::Shared;
 
 /// How long the end of a call waits for the far end's summary and for the receivers to finish.
@@ -40,9 +40,11 @@ pub struct Media {
     pub audio: Box<dyn AudioSource>,
     /// Where to write what was received (`received.y4m`, `received.wav`).
     pub record_dir: Option<PathBuf>,
-    /// Whether the far end may zoom this end's camera and take photos with it: the kiosk's, for the doctor;
-    /// never the doctor's, which looks into a home.
+    /// Whether the far end may zoom this end's camera, switch it and take photos with it: the kiosk's, for the
+    /// doctor; never the doctor's, which looks into a home.
     pub camera_for_far_end: bool,
+    /// The cameras besides `video`, when there are any.
+    pub other_cameras: Option<Box<dyn OtherCameras>>,
 }
 
 impl std::fmt::Debug for Media {
@@ -196,12 +198,17 @@ impl Call {
         )));
         let (camera_requests, requests) = mpsc::unbounded_channel();
         let (stills_tx, mut stills) = mpsc::unbounded_channel();
-        let camera = Camera { source: media.video, requests, stills: stills_tx, zoom: 100 };
         let camera_for_far_end = media.camera_for_far_end;
+        let mut outbox = VecDeque::new();
+        if camera_for_far_end {
+            let count = media.other_cameras.as_ref().map_or(1, |others| others.count());
+            outbox.push_back(Message::Cameras { count: u8::try_from(count).unwrap_or(u8::MAX) });
+        }
+        let camera =
+            Camera { source: media.video, others: media.other_cameras, requests, stills: stills_tx, zoom: 100 };
         // Stills asked of the camera and not yet taken.
         let mut stills_asked = 0usize;
         let mut photos = PhotoExchange::new(Arc::clone(&observer));
-        let mut outbox = VecDeque::new();
         let pumps = [
             tokio::spawn(pump_video(
                 camera,
@@ -254,7 +261,7 @@ impl Call {
                         let _ = camera_requests.send(CameraRequest::Zoom(percent));
                     }
                     Message::Camera(CameraCommand::Switch) => {
-                        tracing::info!("the far end asked for another camera; this end sends its only one");
+                        let _ = camera_requests.send(CameraRequest::Switch);
                     }
                     other => photos.handle_message(shared.elapsed_ms(), &other),
                 },

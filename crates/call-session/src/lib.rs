@@ -22,3 +22,4 @@ pub use error::SessionError;
 pub use hooks::{CallCommand, CallHooks, CallObserver, Unobserved};
 pub use peer::{IceServer, NetworkSetup};
 pub use photos::PhotoProgress;
+pub use send::OtherCameras;

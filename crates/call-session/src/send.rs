@@ -115,17 +115,41 @@ pub(crate) enum CameraRequest {
     Still,
     /// Digital zoom in percent (100 = none), applied to every picture from now on.
     Zoom(u16),
+    /// The next camera in turn.
+    Switch,
 }
 
-/// The camera side of the video pump: its source, the zoom in force, and where stills go.
+/// The cameras this end has besides the one it starts with (the kiosk may have a room camera and a handheld
+/// one); the far end switches between them in turn. Each opens only when switched to.
+pub trait OtherCameras: Send {
+    /// How many cameras there are in all, the first included.
+    fn count(&self) -> usize;
+    /// Opens the next camera in turn (after the last, the first again).
+    fn open_next(&mut self) -> Result<Box<dyn VideoSource>, MediaError>;
+}
+
+/// The camera side of the video pump: its source and the others, the zoom in force, and where stills go.
 pub(crate) struct Camera {
     pub source: Box<dyn VideoSource>,
+    pub others: Option<Box<dyn OtherCameras>>,
     pub requests: mpsc::UnboundedReceiver<CameraRequest>,
     pub stills: mpsc::UnboundedSender<Result<StillPhoto, MediaError>>,
     pub zoom: u16,
 }
 
 impl Camera {
+    /// The next camera replaces this one once it is open; one that does not open leaves this one sending.
+    fn switch(&mut self) {
+        let Some(others) = &mut self.others else {
+            tracing::info!("the far end asked for another camera; this end has one");
+            return;
+        };
+        match others.open_next() {
+            Ok(source) => self.source = source,
+            Err(e) => tracing::warn!(error = %e, "the next camera did not open; the current one goes on"),
+        }
+    }
+
     /// Serves the requests made since the last picture, then gives the next picture, zoomed.
     fn next_picture(&mut self) -> Result<Option<I420Frame>, MediaError> {
         while let Ok(request) = self.requests.try_recv() {
@@ -133,6 +157,7 @@ impl Camera {
                 // The call may have ended meanwhile: then nobody wants the still.
                 CameraRequest::Still => drop(self.stills.send(self.source.capture_still())),
                 CameraRequest::Zoom(percent) => self.zoom = percent,
+                CameraRequest::Switch => self.switch(),
             }
         }
         match self.source.next_frame()? {
@@ -155,8 +180,7 @@ pub(crate) async fn pump_video(
     let mut encoder: Option<H264Encoder> = None;
     let mut requests_seen = 0;
     let mut last_sent: Option<Instant> = None;
-    let source_format = camera.source.format();
-    let mut fps = source_format.fps.max(1);
+    let mut fps = camera.source.format().fps.max(1);
     let mut ticker = tokio::time::interval(Duration::from_secs(1) / fps);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
     while !stop.load(Ordering::Relaxed) {
@@ -169,6 +193,8 @@ pub(crate) async fn pump_video(
             observer.picture_sent(&frame);
             continue;
         };
+        // Read each time: a switch may bring a camera with another format.
+        let source_format = camera.source.format();
         video.rung = video.rung.fitted_to(source_format.width, source_format.height);
         // A source gives no more pictures a second than its own rate (a synthetic one would make them up).
         video.rung.fps = video.rung.fps.min(source_format.fps.max(1));

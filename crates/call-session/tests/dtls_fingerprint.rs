@@ -24,6 +24,7 @@ fn synthetic() -> Media {
         audio: Box::new(SyntheticVoice::new()),
         record_dir: None,
         camera_for_far_end: false,
+        other_cameras: None,
     }
 }
 

@@ -18,6 +18,7 @@ fn synthetic(record_dir: Option<std::path::PathBuf>) -> Media {
         audio: Box::new(SyntheticVoice::new()),
         record_dir,
         camera_for_far_end: false,
+        other_cameras: None,
     }
 }
 

@@ -1,26 +1,50 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 //! Photos and camera control during a real loopback call: the doctor asks for a photo and the kiosk's
 //! camera takes a full-resolution still that arrives whole, with progress on both ends; the kiosk takes
-//! one itself; the doctor's zoom changes what the kiosk sends.
+//! one itself; the doctor's zoom changes what the kiosk sends, and the doctor switches between the kiosk's
+//! two cameras; the kiosk can do none of this to the doctor's camera.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use eclinic_call::channel::{CameraCommand, Message};
-use eclinic_call_session::{Call, CallCommand, CallHooks, CallObserver, Media, NetworkSetup, PhotoProgress};
+use eclinic_call_session::{
+    Call, CallCommand, CallHooks, CallObserver, Media, NetworkSetup, OtherCameras, PhotoProgress,
+};
+use eclinic_media::MediaError;
 use eclinic_media::audio::SyntheticVoice;
 use eclinic_media::video::stamp::read_stamp;
 use eclinic_media::video::{
-    I420Frame, SYNTHETIC_STILL, StillPhoto, SyntheticVideo, VideoFormat, decode_jpeg, system_clock,
+    I420Frame, SYNTHETIC_STILL, StillPhoto, SyntheticVideo, VideoFormat, VideoSource, decode_jpeg, system_clock,
 };
 
-fn synthetic(camera_for_far_end: bool) -> Media {
-    let format = VideoFormat { width: 320, height: 240, fps: 15 };
+const ROOM: VideoFormat = VideoFormat { width: 320, height: 240, fps: 15 };
+const HANDHELD: VideoFormat = VideoFormat { width: 160, height: 120, fps: 15 };
+
+/// Two simulated cameras told apart by their format: the room camera first, then the handheld one.
+struct TwoCameras {
+    next: usize,
+}
+
+impl OtherCameras for TwoCameras {
+    fn count(&self) -> usize {
+        2
+    }
+    fn open_next(&mut self) -> Result<Box<dyn VideoSource>, MediaError> {
+        self.next = (self.next + 1) % 2;
+        let format = [ROOM, HANDHELD][self.next];
+        Ok(Box::new(SyntheticVideo::new(format, system_clock())?))
+    }
+}
+
+/// The kiosk lends its two cameras to the far end; the doctor keeps its one to itself.
+fn synthetic(kiosk: bool) -> Media {
     Media {
-        video: Box::new(SyntheticVideo::new(format, system_clock()).unwrap()),
+        video: Box::new(SyntheticVideo::new(ROOM, system_clock()).unwrap()),
         audio: Box::new(SyntheticVoice::new()),
         record_dir: None,
-        camera_for_far_end,
+        camera_for_far_end: kiosk,
+        other_cameras: kiosk.then(|| Box::new(TwoCameras { next: 0 }) as Box<dyn OtherCameras>),
     }
 }
 
@@ -32,6 +56,10 @@ struct Seen {
     /// Whether each picture sent carried a readable frame stamp (the synthetic scene draws it in a corner,
     /// which a zoom crops away).
     stamped: Vec<bool>,
+    /// The size of each picture sent.
+    sizes: Vec<(u32, u32)>,
+    /// The far end's cameras, as it said.
+    far_cameras: Option<u8>,
 }
 
 #[derive(Default)]
@@ -44,9 +72,16 @@ impl Watcher {
 }
 
 impl CallObserver for Watcher {
+    fn message(&self, message: &Message) {
+        if let Message::Cameras { count } = message {
+            self.0.lock().unwrap().far_cameras = Some(*count);
+        }
+    }
     fn picture_sent(&self, frame: &I420Frame) {
         let readable = read_stamp(frame, frame.capture_us() / 1_000).is_some();
-        self.0.lock().unwrap().stamped.push(readable);
+        let mut seen = self.0.lock().unwrap();
+        seen.stamped.push(readable);
+        seen.sizes.push((frame.width(), frame.height()));
     }
     fn photo_taken(&self, photo: &StillPhoto) {
         self.0.lock().unwrap().taken.push(photo.jpeg.clone());
@@ -68,7 +103,7 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn photos_arrive_whole_and_the_doctor_zooms_the_kiosk_camera() {
+async fn photos_arrive_whole_and_the_doctor_zooms_and_switches_the_kiosk_camera() {
     let mut kiosk = Call::new(&NetworkSetup::loopback(), synthetic(true)).await.unwrap();
     let mut doctor = Call::new(&NetworkSetup::loopback(), synthetic(false)).await.unwrap();
     let offer = kiosk.offer().await.unwrap();
@@ -121,6 +156,16 @@ async fn photos_arrive_whole_and_the_doctor_zooms_the_kiosk_camera() {
     assert!(kiosk_watch.seen(|s| s.received.is_empty()), "the kiosk received a photo from the doctor");
     let after = doctor_watch.seen(|s| s.stamped[sent_before..].to_vec());
     assert!(after.len() >= 15 && after.iter().all(|&r| r), "the doctor's picture was zoomed: {after:?}");
+
+    // Switch: the kiosk said it has two cameras; the doctor switches to the handheld one and back.
+    until("the kiosk's camera count", || doctor_watch.seen(|s| s.far_cameras == Some(2))).await;
+    assert_eq!(kiosk_watch.seen(|s| s.far_cameras), None, "the doctor lends no camera");
+    let switch = || doctor_commands.send(CallCommand::Send(Message::Camera(CameraCommand::Switch)));
+    let sending = |format: VideoFormat| move |s: &Seen| s.sizes.last() == Some(&(format.width, format.height));
+    switch().unwrap();
+    until("the handheld camera", || kiosk_watch.seen(sending(HANDHELD))).await;
+    switch().unwrap();
+    until("the room camera again", || kiosk_watch.seen(sending(ROOM))).await;
 
     kiosk_commands.send(CallCommand::HangUp).unwrap();
     doctor_commands.send(CallCommand::HangUp).unwrap();

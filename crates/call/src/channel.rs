@@ -172,6 +172,10 @@ pub enum Message {
         received: u32,
     },
     Camera(CameraCommand),
+    /// The kiosk's cameras the doctor can switch between, said when the call starts.
+    Cameras {
+        count: u8,
+    },
     Notes(NotesPush),
     Prescription(PrescriptionPush),
     History(HistoryPush),
@@ -218,6 +222,7 @@ const PRESCRIPTION: u8 = 8;
 const QUALITY: u8 = 9;
 const RECEIPT: u8 = 10;
 const HISTORY: u8 = 11;
+const CAMERAS: u8 = 12;
 
 struct Writer(Vec<u8>);
 
@@ -416,6 +421,10 @@ impl Message {
                     CameraCommand::TakePhoto => w.u8(2),
                 }
             }
+            Message::Cameras { count } => {
+                w.u8(CAMERAS);
+                w.u8(*count);
+            }
             Message::Notes(notes) => {
                 w.u8(NOTES);
                 w.record_id(&notes.record_id);
@@ -582,6 +591,7 @@ impl Message {
                 };
                 Message::Receipt { record_id, stored }
             }
+            CAMERAS => Message::Cameras { count: r.u8()? },
             QUALITY => Message::QualitySummary {
                 seconds: r.u32()?,
                 mean_kbps: r.u32()?,

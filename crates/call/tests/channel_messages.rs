@@ -64,6 +64,7 @@ fn every_kind() -> Vec<Message> {
         Message::Camera(CameraCommand::Switch),
         Message::Camera(CameraCommand::Zoom(250)),
         Message::Camera(CameraCommand::TakePhoto),
+        Message::Cameras { count: 2 },
         Message::Notes(NotesPush {
             record_id: [7; 16],
             subjective: "fever 3 days\ncough".into(),

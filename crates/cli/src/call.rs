@@ -55,7 +55,13 @@ fn media(args: &CallArgs) -> Result<Media, Failure> {
         "synthetic" => Box::new(SyntheticVoice::new()),
         file => Box::new(WavSource::open(Path::new(file), true)?),
     };
-    Ok(Media { video, audio, record_dir: args.record_dir.clone(), camera_for_far_end: args.role == CallRole::Kiosk })
+    Ok(Media {
+        video,
+        audio,
+        record_dir: args.record_dir.clone(),
+        camera_for_far_end: args.role == CallRole::Kiosk,
+        other_cameras: None,
+    })
 }
 
 pub async fn run(args: &CallArgs) -> Result<Report, Failure> {

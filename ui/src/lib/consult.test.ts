@@ -42,6 +42,8 @@ describe("applyEvent", () => {
     ["a new patient taken clears the last call", [{ event: "vital", vital: { loinc: "59408-5", kind: "spo2", value: "97", unit: "%" } }, { event: "ended", outcome: "completed" }, { event: "taken", label: "fever", kiosk: "Thatta" }], { stage: "accepted", vitals: {}, outcome: null, patient: { label: "fever", kiosk: "Thatta" } }],
     ["a photo on its way", [{ event: "photo_progress", outgoing: false, held: 24576, total: 100000 }], { photo: { outgoing: false, held: 24576, total: 100000 } }],
     ["the kiosk's receipts", [{ event: "receipt", record_id: "n1", stored: true }, { event: "receipt", record_id: "p1", stored: false }], { receipts: { n1: true, p1: false } }],
+    ["the kiosk's cameras", [{ event: "kiosk_cameras", count: 2 }], { kioskCameras: 2 }],
+    ["one camera until the next kiosk says", [{ event: "kiosk_cameras", count: 2 }, { event: "taken", label: "next", kiosk: "K" }], { kioskCameras: 1 }],
     ["a photo kept", [{ event: "photo_kept", photo: { id: "ph", taken_at_ms: 1, width: 1920, height: 1080 } }], { photosKept: [{ id: "ph", taken_at_ms: 1, width: 1920, height: 1080 }] }],
   ];
   it.each(cases)("folds %s", (_, events, expected) => {

@@ -31,6 +31,8 @@ export interface ConsultState {
   peerAway: boolean;
   /** Doctor: the patient's history from the kiosk's record. */
   history: HistoryView | null;
+  /** Doctor: the kiosk's cameras to switch between (1 until it says). */
+  kioskCameras: number;
   /** The photo on its way, in either direction. */
   photo: { outgoing: boolean; held: number; total: number } | null;
   /** Kiosk: photos kept with the visit; the doctor's notes and prescriptions filed in its record. */
@@ -57,6 +59,7 @@ export function initialConsult(): ConsultState {
     chat: [],
     peerAway: false,
     history: null,
+    kioskCameras: 1,
     photo: null,
     photosKept: [],
     notes: [],
@@ -86,6 +89,7 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
         vitals: {},
         chat: [],
         history: null,
+        kioskCameras: 1,
         photo: null,
         receipts: {},
         outcome: null,
@@ -105,6 +109,8 @@ export function applyEvent(state: ConsultState, event: ConsultEvent): ConsultSta
       return withChat(state, false, event.text);
     case "history":
       return { ...state, history: event.history };
+    case "kiosk_cameras":
+      return { ...state, kioskCameras: event.count };
     case "photo_progress":
       return { ...state, photo: { outgoing: event.outgoing, held: event.held, total: event.total } };
     case "photo_kept":

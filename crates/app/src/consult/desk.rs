@@ -62,6 +62,7 @@ impl CallObserver for ScreenObserver {
             Message::Vital(vital) => self.sink.event(ConsultEvent::Vital { vital: LiveVitalView::from(vital) }),
             Message::Chat { text } => self.sink.event(ConsultEvent::Chat { text: text.clone() }),
             Message::History(history) => self.sink.event(ConsultEvent::History { history: history.into() }),
+            Message::Cameras { count } => self.sink.event(ConsultEvent::KioskCameras { count: *count }),
             Message::Notes(_) | Message::Prescription(_) | Message::Receipt { .. } => {
                 let _ = self.arrivals.send(Arrival::Record(message.clone()));
             }

@@ -50,6 +50,10 @@ pub enum ConsultEvent {
     Chat {
         text: String,
     },
+    /// Doctor: how many cameras the kiosk has to switch between.
+    KioskCameras {
+        count: u8,
+    },
     /// Doctor: the patient's history, from the kiosk's record.
     History {
         history: HistoryView,

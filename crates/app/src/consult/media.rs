@@ -1,11 +1,13 @@
-//! What a consult sends and plays: the first camera, or the synthetic scene when none is attached; the
+//! What a consult sends and plays: the first camera that opens and the others in turn when the doctor
+//! switches, or two simulated cameras (the room's and a handheld one) when none is attached; the
 //! default microphone (captured on a thread of its own, read by the call's paced audio pump), or the
 //! synthetic voice when there is none; the far end's speech on the default loudspeaker, from a thread of its
 //! own.
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use eclinic_call_session::Media;
+use eclinic_call_session::{Media, OtherCameras};
+use eclinic_media::MediaError;
 use eclinic_media::audio::{
     AudioSource, CpalPlayback, Microphone, SyntheticVoice, default_input_id, default_output_id,
 };
@@ -18,15 +20,62 @@ const CALL_FORMAT: VideoFormat = VideoFormat { width: 320, height: 240, fps: 15 
 /// Speech frames waiting for the loudspeaker (20 ms each): beyond a second, late speech is dropped.
 const SPEECH_QUEUE: usize = 50;
 
-fn camera_or_synthetic() -> Result<Box<dyn VideoSource>, AppError> {
-    let first = list_cameras().ok().and_then(|cameras| cameras.into_iter().next());
-    if let Some(camera) = first {
-        match open_camera(&camera.id, CALL_FORMAT, system_clock()) {
-            Ok(source) => return Ok(source),
-            Err(e) => tracing::warn!(error = %e, "the camera did not open; sending the synthetic picture"),
+/// The simulated handheld camera: a closer, sharper picture, told apart from the room's by its size.
+const SIMULATED_HANDHELD: VideoFormat = VideoFormat { width: 640, height: 480, fps: 15 };
+
+/// The attached cameras, by id; `current` is sending.
+struct AttachedCameras {
+    ids: Vec<String>,
+    current: usize,
+}
+
+impl OtherCameras for AttachedCameras {
+    fn count(&self) -> usize {
+        self.ids.len()
+    }
+
+    fn open_next(&mut self) -> Result<Box<dyn VideoSource>, MediaError> {
+        let next = (self.current + 1) % self.ids.len().max(1);
+        let id = self.ids.get(next).ok_or_else(|| MediaError::Camera("no camera to switch to".into()))?;
+        let source = open_camera(id, CALL_FORMAT, system_clock())?;
+        self.current = next;
+        Ok(source)
+    }
+}
+
+/// The room's and a handheld simulated camera; `current` is sending.
+struct SimulatedCameras {
+    current: usize,
+}
+
+impl OtherCameras for SimulatedCameras {
+    fn count(&self) -> usize {
+        2
+    }
+
+    fn open_next(&mut self) -> Result<Box<dyn VideoSource>, MediaError> {
+        self.current = (self.current + 1) % 2;
+        let format = if self.current == 0 { CALL_FORMAT } else { SIMULATED_HANDHELD };
+        Ok(Box::new(SyntheticVideo::new(format, system_clock())?))
+    }
+}
+
+type Cameras = (Box<dyn VideoSource>, Option<Box<dyn OtherCameras>>);
+
+fn cameras_or_simulated() -> Result<Cameras, AppError> {
+    let ids: Vec<String> =
+        list_cameras().map(|cameras| cameras.into_iter().map(|c| c.id).collect()).unwrap_or_default();
+    for (current, id) in ids.iter().enumerate() {
+        match open_camera(id, CALL_FORMAT, system_clock()) {
+            Ok(source) => {
+                let others =
+                    (ids.len() > 1).then(|| Box::new(AttachedCameras { ids, current }) as Box<dyn OtherCameras>);
+                return Ok((source, others));
+            }
+            Err(e) => tracing::warn!(error = %e, "a camera did not open; trying the next"),
         }
     }
-    Ok(Box::new(SyntheticVideo::new(CALL_FORMAT, system_clock())?))
+    Ok((Box::new(SyntheticVideo::new(CALL_FORMAT, system_clock())?), Some(Box::new(SimulatedCameras { current: 0 }))))
 }
 
 fn microphone_or_synthetic() -> Box<dyn AudioSource> {
@@ -39,13 +88,15 @@ fn microphone_or_synthetic() -> Box<dyn AudioSource> {
     Box::new(SyntheticVoice::new())
 }
 
-/// What this end sends; the far end may use the camera only when it is the kiosk's.
+/// What this end sends; the far end may use the cameras only when they are the kiosk's.
 pub(crate) fn call_media(kiosk: bool) -> Result<Media, AppError> {
+    let (video, other_cameras) = cameras_or_simulated()?;
     Ok(Media {
-        video: camera_or_synthetic()?,
+        video,
         audio: microphone_or_synthetic(),
         record_dir: None,
         camera_for_far_end: kiosk,
+        other_cameras: other_cameras.filter(|_| kiosk),
     })
 }
 
