@@ -72,10 +72,6 @@ fn items<'a>(typed: impl ExactSizeIterator<Item = [&'a str; 6]>) -> Result<Vec<P
         .collect()
 }
 
-fn text(section: &OptionalText) -> String {
-    section.as_deref().unwrap_or_default().to_owned()
-}
-
 impl NotesForm {
     /// Doctor: the note checked, ready to push under a new id.
     pub fn to_push(&self, id: NoteId) -> Result<NotesPush, AppError> {
@@ -83,10 +79,10 @@ impl NotesForm {
             sections([&self.subjective, &self.objective, &self.assessment, &self.plan])?;
         let push = NotesPush {
             record_id: id.to_bytes(),
-            subjective: text(&subjective),
-            objective: text(&objective),
-            assessment: text(&assessment),
-            plan: text(&plan),
+            subjective: subjective.or_empty().to_owned(),
+            objective: objective.or_empty().to_owned(),
+            assessment: assessment.or_empty().to_owned(),
+            plan: plan.or_empty().to_owned(),
         };
         eclinic_call::channel::Message::Notes(push.clone()).encode()?;
         Ok(push)
@@ -106,7 +102,7 @@ impl PrescriptionForm {
                 route: item.route.code().to_owned(),
                 frequency: item.frequency.to_string(),
                 duration: item.duration.to_string(),
-                instructions: text(&item.instructions),
+                instructions: item.instructions.or_empty().to_owned(),
             })
             .collect();
         let push = PrescriptionPush { record_id: id.to_bytes(), items };

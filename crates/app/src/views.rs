@@ -1,8 +1,8 @@
 //! What the UI (and `eclinic --json`) is shown: flat, serialisable pictures of domain values.
 
 use eclinic_domain::{
-    Birth, ConsentGiver, Encounter, Observation, ObservationSource, OptionalText, Patient, Photo, Prescription, Role,
-    SoapNote, VitalKind,
+    Birth, ConsentGiver, Encounter, Observation, ObservationSource, Patient, Photo, Prescription, Role, SoapNote,
+    VitalKind,
 };
 use eclinic_store::EncounterDocuments;
 use serde::Serialize;
@@ -147,10 +147,6 @@ pub struct NoteView {
     pub plan: String,
 }
 
-fn section(text: &OptionalText) -> String {
-    text.as_deref().unwrap_or_default().to_owned()
-}
-
 impl From<&SoapNote> for NoteView {
     fn from(n: &SoapNote) -> Self {
         Self {
@@ -158,10 +154,10 @@ impl From<&SoapNote> for NoteView {
             author: n.author.name.to_string(),
             pmdc: n.author.pmdc.as_ref().map(|p| p.as_str().to_owned()),
             written_at_ms: n.written_at.unix_ms(),
-            subjective: section(&n.subjective),
-            objective: section(&n.objective),
-            assessment: section(&n.assessment),
-            plan: section(&n.plan),
+            subjective: n.subjective.or_empty().to_owned(),
+            objective: n.objective.or_empty().to_owned(),
+            assessment: n.assessment.or_empty().to_owned(),
+            plan: n.plan.or_empty().to_owned(),
         }
     }
 }
@@ -203,7 +199,7 @@ impl From<&Prescription> for PrescriptionView {
                     route: i.route.code().to_owned(),
                     frequency: i.frequency.to_string(),
                     duration: i.duration.to_string(),
-                    instructions: section(&i.instructions),
+                    instructions: i.instructions.or_empty().to_owned(),
                 })
                 .collect(),
         }

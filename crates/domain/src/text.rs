@@ -43,6 +43,11 @@ impl OptionalText {
         self.0.as_deref()
     }
 
+    /// The text, or "" when there is none (for views and messages, where absent and empty read the same).
+    pub fn or_empty(&self) -> &str {
+        self.0.as_deref().unwrap_or_default()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }

@@ -19,7 +19,7 @@ fn clipped(text: &str, max: usize) -> String {
 }
 
 fn section(text: &OptionalText) -> String {
-    clipped(text.as_deref().unwrap_or_default(), MAX_ITEM_FIELD_BYTES)
+    clipped(text.or_empty(), MAX_ITEM_FIELD_BYTES)
 }
 
 fn past_visit(encounter: &Encounter, documents: &EncounterDocuments) -> PastVisit {
