@@ -5,6 +5,8 @@ fn main() {
         "startup",
         "sign_in",
         "sign_out",
+        "lock",
+        "set_language",
         "search_patients",
         "register_patient",
         "start_visit",

@@ -34,6 +34,20 @@ pub fn sign_out(state: State<'_, AppState>) -> Reply<()> {
     Ok(())
 }
 
+/// Locks the window after inactivity: the store closes until the next sign-in.
+#[tauri::command]
+#[specta::specta]
+pub async fn lock(state: State<'_, AppState>) -> Reply<()> {
+    Ok(state.clinic()?.lock().await?)
+}
+
+/// Remembers the language picked, for the user signed in and for the next sign-in screen.
+#[tauri::command]
+#[specta::specta]
+pub fn set_language(state: State<'_, AppState>, language: String) -> Reply<()> {
+    Ok(state.clinic()?.set_language(&language)?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn search_patients(state: State<'_, AppState>, text: String) -> Reply<Vec<PatientView>> {

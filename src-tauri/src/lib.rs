@@ -18,6 +18,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::startup,
             commands::sign_in,
             commands::sign_out,
+            commands::lock,
+            commands::set_language,
             commands::search_patients,
             commands::register_patient,
             commands::start_visit,

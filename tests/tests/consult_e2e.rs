@@ -1,4 +1,4 @@
-//! A whole consult in the real windows, as the health worker and the doctor do it: the kiosk (enrolled with
+//! A whole consult in the real windows, as the health worker (in Urdu) and the doctor do it: the kiosk (enrolled with
 //! a one-time code through `eclinic server enrol`) opens a visit with consent, its simulated oximeter and cuff
 //! fill the vitals panel, the patient joins the queue; the doctor signs in at the server, sees the patient
 //! waiting and takes them; the call connects and pictures are drawn in both windows, the oximeter's readings
@@ -63,8 +63,11 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path) -> anyhow::Result<()> {
         window.screenshot_at(css, &shots.join(format!("{name}.png"))).await
     };
 
-    // The health worker opens a visit for a known patient; the devices fill the panel.
+    // The health worker works in Urdu (the doctor in English); she opens a visit for a known patient and
+    // the devices fill the panel.
     desktop::sign_in(&kiosk, desktop::NURSE, desktop::NURSE_PIN, desktop::NURSE).await?;
+    kiosk.click("[data-testid=language] option[value=ur]").await?;
+    kiosk.wait_for("html[dir=rtl][lang=ur]", 5 * SECOND).await?;
     kiosk.type_into("[data-testid=search-text]", "Rukhsana").await?;
     kiosk.click("[data-testid=search]").await?;
     kiosk.click("[data-testid=results] [data-testid=open-patient]").await?;

@@ -7,6 +7,10 @@ export const commands = {
 	startup: () => __TAURI_INVOKE<Startup>("startup"),
 	signIn: (username: string, secret: string) => typedError<UserView, ApiError>(__TAURI_INVOKE("sign_in", { username, secret })),
 	signOut: () => typedError<null, ApiError>(__TAURI_INVOKE("sign_out")),
+	/**  Locks the window after inactivity: the store closes until the next sign-in. */
+	lock: () => typedError<null, ApiError>(__TAURI_INVOKE("lock")),
+	/**  Remembers the language picked, for the user signed in and for the next sign-in screen. */
+	setLanguage: (language: string) => typedError<null, ApiError>(__TAURI_INVOKE("set_language", { language })),
 	searchPatients: (text: string) => typedError<PatientView[], ApiError>(__TAURI_INVOKE("search_patients", { text })),
 	registerPatient: (form: PatientForm, anyway: boolean) => typedError<Registration, ApiError>(__TAURI_INVOKE("register_patient", { form, anyway })),
 	startVisit: (form: VisitForm) => typedError<VisitView, ApiError>(__TAURI_INVOKE("start_visit", { form })),
@@ -105,6 +109,8 @@ export type DeviceUpdate = { event: "connected"; address: string; model: string 
 /**  The doctor signed in at the server. */
 export type DoctorView = {
 	name: string,
+	/**  The language this doctor chose last on this PC, if they ever chose one. */
+	language: string | null,
 };
 
 export type Face = "kiosk" | "doctor";
@@ -269,12 +275,18 @@ export type Startup = {
 	face: Face,
 	/**  Why the records cannot be opened (not set up, keyring locked, …); `None` when ready. */
 	problem: ApiError | null,
+	/**  The language to show until someone signs in: the last one chosen here. */
+	language: string,
 };
 
 export type UserView = {
 	username: string,
 	/**  `health-worker`, `doctor` or `admin`. */
 	role: string,
+	/**  The language this user chose last (a catalogue's tag), if they ever chose one. */
+	language: string | null,
+	/**  How long the window may sit untouched before it locks (set by an admin). */
+	auto_lock_seconds: number,
 };
 
 /**  What the visit's consult left in the record. */

@@ -1,4 +1,5 @@
 import { mount } from "svelte";
+import "./fonts.css";
 import App from "./App.svelte";
 import { initI18n } from "./i18n";
 

@@ -55,6 +55,8 @@ pub enum AppError {
     EmptyMessage,
     #[error("the doctor's documents arrived before the server named the doctor")]
     UnknownDoctor,
+    #[error("the preferences cannot be saved: {0}")]
+    Preferences(String),
 }
 
 impl AppError {
@@ -80,6 +82,7 @@ impl AppError {
             AppError::UnknownChoice { .. } => "invalid_input",
             AppError::Message(_) | AppError::EmptyMessage => "invalid_input",
             AppError::UnknownDoctor => "unknown_doctor",
+            AppError::Preferences(_) => "preferences",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod duplicates;
 mod error;
 pub mod forms;
 mod pace;
+pub mod preferences;
 mod records;
 pub mod server;
 pub mod views;
@@ -32,6 +33,7 @@ use eclinic_signal::ClientMessage;
 use eclinic_store::{KeyStore, PatientQuery, Session, Store};
 use forms::{PatientForm, VisitForm, VitalEntry};
 use pace::Pace;
+use preferences::Preferences;
 use records::{Records, lock};
 use server::ServerSettings;
 use std::path::{Path, PathBuf};
@@ -52,31 +54,44 @@ const SEARCH_LIMIT: u32 = 50;
 /// The file in the data directory that lists paired devices.
 pub const DEVICES_FILE: &str = "devices.tsv";
 
-#[derive(Debug)]
 pub struct Clinic {
     data_dir: PathBuf,
+    keys: Arc<dyn KeyStore>,
     records: Arc<Records>,
     visit: Mutex<Option<Encounter>>,
     devices: Mutex<Option<DeviceWatch>>,
     /// The connection to the server for the consult, while queued, in a call, or (doctor) watching the queue.
     /// Shared with the device feed, which sends live readings to the doctor during a call.
     desk: Arc<Mutex<Option<Desk>>>,
+    /// The doctor signed in at the server, by user name (the doctor's face has no store session).
+    doctor: Mutex<Option<String>>,
+    preferences: Preferences,
+}
+
+impl std::fmt::Debug for Clinic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Clinic").field("data_dir", &self.data_dir).finish_non_exhaustive()
+    }
 }
 
 impl Clinic {
     /// Opens the store in `data_dir`, its key from `keys`.
     pub async fn open(data_dir: &Path, keys: Arc<dyn KeyStore>) -> Result<Self, AppError> {
-        let store = Store::open(data_dir, keys).await?;
+        let store = Store::open(data_dir, keys.clone()).await?;
         Ok(Self {
             data_dir: data_dir.to_owned(),
+            keys,
             records: Arc::new(Records::new(store)),
             visit: Mutex::new(None),
             devices: Mutex::new(None),
             desk: Arc::default(),
+            doctor: Mutex::new(None),
+            preferences: Preferences::new(data_dir),
         })
     }
 
-    /// Signs out, stops the devices and closes the store. Every later call fails with `closed`.
+    /// Signs out, stops the devices and closes the store. Every later call fails with `closed` until the
+    /// next sign-in.
     pub async fn close(&self) -> Result<(), AppError> {
         self.sign_out();
         self.records.close().await
@@ -98,14 +113,45 @@ impl Clinic {
         self.records.with_store(work).await
     }
 
+    /// Locks the kiosk when it is left untouched: the visit and any consult end, nobody is signed in, and
+    /// the store is closed, so neither its key nor patient data stay in this process. The next sign-in
+    /// opens it again.
+    pub async fn lock(&self) -> Result<(), AppError> {
+        self.leave_consult();
+        self.close().await
+    }
+
+    /// Signs in with a PIN (kiosk), opening the store again if the kiosk was locked; a failed attempt at a
+    /// locked kiosk leaves it closed.
     pub async fn sign_in(&self, username: &str, secret: &str) -> Result<UserView, AppError> {
-        let session = self
+        let reopened = self.records.reopen(async || Ok(Store::open(&self.data_dir, self.keys.clone()).await?)).await?;
+        let signed_in = self
             .records
-            .with_open_store(async |store| Ok(store.sign_in(username.trim(), secret, now()).await?))
-            .await?;
-        let user = UserView::new(session.username().as_str(), session.role());
+            .with_open_store(async |store| {
+                let session = store.sign_in(username.trim(), secret, now()).await?;
+                Ok((session, store.auto_lock_seconds().await?))
+            })
+            .await;
+        let (session, auto_lock_seconds) = match signed_in {
+            Ok(signed_in) => signed_in,
+            Err(refused) => {
+                if reopened {
+                    self.records.close().await?;
+                }
+                return Err(refused);
+            }
+        };
+        let username = session.username().as_str();
+        let user = UserView::new(username, session.role(), self.preferences.language_of(username), auto_lock_seconds);
         self.records.set_session(Some(session));
         Ok(user)
+    }
+
+    /// Remembers the language picked in the UI, for whoever is signed in and for the next sign-in screen.
+    pub fn set_language(&self, language: &str) -> Result<(), AppError> {
+        let kiosk_user = self.session().ok().map(|s| s.username().as_str().to_owned());
+        let username = kiosk_user.or_else(|| lock(&self.doctor).clone());
+        self.preferences.set_language(username.as_deref(), language)
     }
 
     /// Ends the session and any open visit; the device feed stops, and any consult ends.
@@ -269,10 +315,12 @@ impl Clinic {
     ) -> Result<DoctorView, AppError> {
         let settings = ServerSettings::load(&self.data_dir)?;
         self.leave_consult();
-        let credentials = Credentials::Doctor { username: username.trim(), password };
+        let username = username.trim();
+        let credentials = Credentials::Doctor { username, password };
         let (desk, tokens) = Desk::open(&settings, credentials, None, sink, None).await?;
         *lock(&self.desk) = Some(desk);
-        Ok(DoctorView { name: tokens.display_name })
+        *lock(&self.doctor) = Some(username.to_owned());
+        Ok(DoctorView { name: tokens.display_name, language: self.preferences.language_of(username) })
     }
 
     /// Doctor: takes this waiting patient; the call starts when the kiosk answers.
@@ -355,6 +403,7 @@ impl Clinic {
     /// Leaves the server: a queued patient leaves the queue, a consult in progress ends.
     pub fn leave_consult(&self) {
         *lock(&self.desk) = None;
+        *lock(&self.doctor) = None;
     }
 
     fn desk_command(&self, command: DeskCommand) -> Result<(), AppError> {

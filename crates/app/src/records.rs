@@ -51,7 +51,18 @@ impl Records {
         self.with_open_store(async |store| work(store, &session).await).await
     }
 
-    /// Signs out and closes the store; every later call fails with `closed`.
+    /// Opens the store with `open` when it is closed (after a lock); an open store is kept. True when it
+    /// was opened here.
+    pub(crate) async fn reopen(&self, open: impl AsyncFnOnce() -> Result<Store, AppError>) -> Result<bool, AppError> {
+        let mut store = self.store.write().await;
+        if store.is_some() {
+            return Ok(false);
+        }
+        *store = Some(open().await?);
+        Ok(true)
+    }
+
+    /// Signs out and closes the store; every later call fails with `closed` until `reopen`.
     pub(crate) async fn close(&self) -> Result<(), AppError> {
         self.set_session(None);
         match self.store.write().await.take() {

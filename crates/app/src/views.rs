@@ -12,11 +12,15 @@ pub struct UserView {
     pub username: String,
     /// `health-worker`, `doctor` or `admin`.
     pub role: String,
+    /// The language this user chose last (a catalogue's tag), if they ever chose one.
+    pub language: Option<String>,
+    /// How long the window may sit untouched before it locks (set by an admin).
+    pub auto_lock_seconds: u32,
 }
 
 impl UserView {
-    pub fn new(username: &str, role: Role) -> Self {
-        Self { username: username.to_owned(), role: role.code().to_owned() }
+    pub fn new(username: &str, role: Role, language: Option<String>, auto_lock_seconds: u32) -> Self {
+        Self { username: username.to_owned(), role: role.code().to_owned(), language, auto_lock_seconds }
     }
 }
 
@@ -24,6 +28,8 @@ impl UserView {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct DoctorView {
     pub name: String,
+    /// The language this doctor chose last on this PC, if they ever chose one.
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]

@@ -31,6 +31,9 @@ pub enum Command {
     Vitals(VitalsCommand),
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Installation settings (admins).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     #[command(subcommand)]
     Backup(BackupCommand),
     #[command(subcommand)]
@@ -324,6 +327,15 @@ pub enum VitalsCommand {
     List {
         #[arg(long)]
         patient: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// How long the kiosk's window may sit untouched before it locks (10 s to 1 h; 5 min unless set).
+    AutoLock {
+        #[arg(long)]
+        seconds: u32,
     },
 }
 

@@ -1,8 +1,8 @@
 //! Each subcommand: parse and validate its arguments into domain values, make one store call, report.
 
 use crate::args::{
-    AuditCommand, BackupCommand, Cli, Command, KeyCommand, PatientCommand, RoleArg, ServerCommand, SexArg, UserCommand,
-    VitalsCommand,
+    AuditCommand, BackupCommand, Cli, Command, KeyCommand, PatientCommand, RoleArg, ServerCommand, SettingsCommand,
+    SexArg, UserCommand, VitalsCommand,
 };
 use crate::input::secret;
 use crate::output::{Report, UserOut};
@@ -219,6 +219,10 @@ async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Re
         Command::Vitals(VitalsCommand::List { patient }) => {
             let observations = store.observations_for(session, parse_id(patient, "the patient id")?, now()).await?;
             Report::Observations { observations: observations.iter().map(ObservationView::from).collect() }
+        }
+        Command::Settings(SettingsCommand::AutoLock { seconds }) => {
+            store.set_auto_lock_seconds(session, *seconds, now()).await?;
+            Report::AutoLockSet { seconds: *seconds }
         }
         Command::Audit(AuditCommand::Verify) => match store.verify_audit(session).await? {
             AuditReport::Intact { entries } => Report::AuditIntact { entries },

@@ -23,6 +23,7 @@ pub enum Report {
     RecoveryKey { recovery_key: String },
     RecoveryKeyImported,
     KeyRotated,
+    AutoLockSet { seconds: u32 },
     MediaBench(MediaBenchOut),
     ClipWritten { file: String },
     SignallingBench(SignallingBenchOut),
@@ -380,6 +381,7 @@ pub fn print(report: &Report, json: bool) {
         Report::RecoveryKey { recovery_key } => println!("{recovery_key}"),
         Report::RecoveryKeyImported => println!("recovery key imported into the OS keyring"),
         Report::KeyRotated => println!("store re-encrypted with a new key"),
+        Report::AutoLockSet { seconds } => println!("the kiosk locks after {seconds} s untouched"),
         Report::MediaBench(b) => {
             println!(
                 "H.264 {}x{}@{} target {} kb/s over {} frames ({} skipped)",

@@ -61,6 +61,8 @@ pub enum StoreError {
     BadRecord { what: &'static str },
     #[error("a {what} with this id is already filed for another visit")]
     IdTaken { what: &'static str },
+    #[error("{what} must be from {min} to {max}")]
+    OutOfRange { what: &'static str, min: i64, max: i64 },
     #[error("filesystem error during {op}: {source}")]
     Io {
         op: &'static str,
@@ -82,7 +84,7 @@ impl StoreError {
             StoreError::Auth(AuthError::LockedOut { .. }) => "locked_out",
             StoreError::Auth(AuthError::Disabled) => "account_disabled",
             StoreError::Auth(AuthError::Forbidden { .. }) => "forbidden",
-            StoreError::Invalid(_) => "invalid_input",
+            StoreError::Invalid(_) | StoreError::OutOfRange { .. } => "invalid_input",
             StoreError::WrongKey => "wrong_key",
             StoreError::NotEncrypted => "not_encrypted",
             StoreError::Corrupt { .. } => "corrupt",

@@ -17,6 +17,7 @@ pub mod key;
 mod observations;
 mod patients;
 mod records;
+mod settings;
 mod store;
 mod users;
 
@@ -29,5 +30,6 @@ pub use error::{AuthError, KeyError, StoreError};
 pub use history::Revision;
 pub use key::{DbKey, KeySlot, KeyStore, MemoryKeyStore, OsKeyring};
 pub use patients::{NewPatient, PatientQuery};
+pub use settings::{AUTO_LOCK_SECONDS, DEFAULT_AUTO_LOCK_SECONDS};
 pub use store::{StoragePaths, Store};
 pub use users::NewUser;

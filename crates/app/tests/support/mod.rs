@@ -3,7 +3,7 @@
 
 use eclinic_app::Clinic;
 use eclinic_domain::{PmdcNumber, RequiredText, Role, Username};
-use eclinic_store::{KeyStore, MemoryKeyStore, NewUser, Store};
+use eclinic_store::{MemoryKeyStore, NewUser, Store};
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -22,18 +22,19 @@ fn user(username: &str, role: Role, secret: &str) -> NewUser {
 #[derive(Debug)]
 pub struct Kiosk {
     pub dir: tempfile::TempDir,
+    pub keys: Arc<MemoryKeyStore>,
     pub clinic: Clinic,
 }
 
 pub async fn kiosk() -> Kiosk {
     let dir = tempfile::tempdir().unwrap();
-    let keys: Arc<dyn KeyStore> = Arc::new(MemoryKeyStore::default());
+    let keys = Arc::new(MemoryKeyStore::default());
     let now = eclinic_app::now();
     let store = Store::init(dir.path(), keys.clone(), now).await.unwrap();
     let admin = store.bootstrap_admin(user("admin", Role::Admin, "admin password 1"), now).await.unwrap();
     store.add_user(&admin, user("nurse", Role::HealthWorker, NURSE_PIN), now).await.unwrap();
     store.add_user(&admin, user("doc", Role::Doctor, "doctor password 1"), now).await.unwrap();
     store.close().await.unwrap();
-    let clinic = Clinic::open(dir.path(), keys).await.unwrap();
-    Kiosk { dir, clinic }
+    let clinic = Clinic::open(dir.path(), keys.clone()).await.unwrap();
+    Kiosk { dir, keys, clinic }
 }
