@@ -7,6 +7,8 @@ fn main() {
         "sign_out",
         "lock",
         "set_language",
+        "prescription_sheet",
+        "print_page",
         "search_patients",
         "register_patient",
         "start_visit",

@@ -6,7 +6,8 @@ use eclinic_app::consult::events::ConsultEvent;
 use eclinic_app::documents::{NotesForm, PrescriptionForm};
 use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
 use eclinic_app::views::{
-    DoctorView, ObservationView, PatientView, Registration, UserView, VisitDocumentsView, VisitView,
+    DoctorView, ObservationView, PatientView, PrescriptionSheetView, Registration, UserView, VisitDocumentsView,
+    VisitView,
 };
 use eclinic_app::{ApiError, DeviceUpdate};
 use std::sync::Arc;
@@ -32,6 +33,20 @@ pub async fn sign_in(state: State<'_, AppState>, username: String, secret: Strin
 pub fn sign_out(state: State<'_, AppState>) -> Reply<()> {
     state.clinic()?.sign_out();
     Ok(())
+}
+
+/// Kiosk: one of the open visit's prescriptions, laid out for printing.
+#[tauri::command]
+#[specta::specta]
+pub async fn prescription_sheet(state: State<'_, AppState>, prescription_id: String) -> Reply<PrescriptionSheetView> {
+    Ok(state.clinic()?.prescription_sheet(&prescription_id).await?)
+}
+
+/// Prints the window (its print sheet) through the OS dialog, or saves it as a PDF named `save_as`.
+#[tauri::command]
+#[specta::specta]
+pub async fn print_page(window: tauri::WebviewWindow, save_as: Option<String>) -> Reply<Option<String>> {
+    crate::print::print_page(&window, save_as.as_deref()).await
 }
 
 /// Locks the window after inactivity: the store closes until the next sign-in.

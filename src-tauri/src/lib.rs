@@ -5,6 +5,7 @@
 mod commands;
 mod consult_sink;
 mod face;
+mod print;
 mod state;
 
 use face::Launch;
@@ -20,6 +21,8 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sign_out,
             commands::lock,
             commands::set_language,
+            commands::prescription_sheet,
+            commands::print_page,
             commands::search_patients,
             commands::register_patient,
             commands::start_visit,

@@ -11,6 +11,10 @@ export const commands = {
 	lock: () => typedError<null, ApiError>(__TAURI_INVOKE("lock")),
 	/**  Remembers the language picked, for the user signed in and for the next sign-in screen. */
 	setLanguage: (language: string) => typedError<null, ApiError>(__TAURI_INVOKE("set_language", { language })),
+	/**  Kiosk: one of the open visit's prescriptions, laid out for printing. */
+	prescriptionSheet: (prescriptionId: string) => typedError<PrescriptionSheetView, ApiError>(__TAURI_INVOKE("prescription_sheet", { prescriptionId })),
+	/**  Prints the window (its print sheet) through the OS dialog, or saves it as a PDF named `save_as`. */
+	printPage: (saveAs: string | null) => typedError<string | null, ApiError>(__TAURI_INVOKE("print_page", { saveAs })),
 	searchPatients: (text: string) => typedError<PatientView[], ApiError>(__TAURI_INVOKE("search_patients", { text })),
 	registerPatient: (form: PatientForm, anyway: boolean) => typedError<Registration, ApiError>(__TAURI_INVOKE("register_patient", { form, anyway })),
 	startVisit: (form: VisitForm) => typedError<VisitView, ApiError>(__TAURI_INVOKE("start_visit", { form })),
@@ -248,6 +252,14 @@ export type PrescriptionItemView = {
 	instructions: string,
 };
 
+/**  A prescription as it is printed for the patient: the clinic, the patient, and the prescription. */
+export type PrescriptionSheetView = {
+	/**  The kiosk's name as the server knows it, when it is enrolled. */
+	clinic: string | null,
+	patient: PatientView,
+	prescription: PrescriptionView,
+};
+
 /**  A prescription as filed at the kiosk. */
 export type PrescriptionView = {
 	id: string,
@@ -255,6 +267,8 @@ export type PrescriptionView = {
 	pmdc: string,
 	issued_at_ms: number,
 	items: PrescriptionItemView[],
+	/**  Printed on the prescription; see `printing::verification_code`. */
+	verification_code: string,
 };
 
 export type QueueEntryView = {

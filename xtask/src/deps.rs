@@ -20,9 +20,10 @@ const APT_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",     // WebDriver for end-to-end UI tests
     "gnome-keyring",         // a real Secret Service for the database keys
     "dbus-x11",
-    "pulseaudio", // a null sink and a sine source for audio tests
-    "postgresql", // the server's PostgreSQL backend tests
-    "coturn",     // TURN relay tests
+    "pulseaudio",    // a null sink and a sine source for audio tests
+    "postgresql",    // the server's PostgreSQL backend tests
+    "coturn",        // TURN relay tests
+    "poppler-utils", // pdftotext and pdftoppm: reading back and rendering the printed prescriptions
     "nodejs",
     "npm",
 ];

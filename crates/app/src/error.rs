@@ -57,6 +57,8 @@ pub enum AppError {
     UnknownDoctor,
     #[error("the preferences cannot be saved: {0}")]
     Preferences(String),
+    #[error("the document cannot be printed: {0}")]
+    Printing(String),
 }
 
 impl AppError {
@@ -83,6 +85,7 @@ impl AppError {
             AppError::Message(_) | AppError::EmptyMessage => "invalid_input",
             AppError::UnknownDoctor => "unknown_doctor",
             AppError::Preferences(_) => "preferences",
+            AppError::Printing(_) => "printing",
         }
     }
 }

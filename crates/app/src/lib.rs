@@ -14,6 +14,7 @@ mod error;
 pub mod forms;
 mod pace;
 pub mod preferences;
+pub mod printing;
 mod records;
 pub mod server;
 pub mod views;
@@ -38,7 +39,10 @@ use records::{Records, lock};
 use server::ServerSettings;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use views::{DoctorView, ObservationView, PatientView, Registration, UserView, VisitDocumentsView, VisitView};
+use views::{
+    DoctorView, ObservationView, PatientView, PrescriptionSheetView, PrescriptionView, Registration, UserView,
+    VisitDocumentsView, VisitView,
+};
 
 /// The wall clock, in the store's terms. Only this crate's IO layer reads it; the domain never does.
 pub fn now() -> Timestamp {
@@ -388,6 +392,27 @@ impl Clinic {
             .with_store(async |store, session| Ok(store.encounter_documents(session, visit.id, now()).await?))
             .await?;
         Ok(VisitDocumentsView::from(&documents))
+    }
+
+    /// Kiosk: one of the open visit's prescriptions as it is printed, with the patient and the clinic.
+    pub async fn prescription_sheet(&self, prescription_id: &str) -> Result<PrescriptionSheetView, AppError> {
+        let visit = self.open_visit()?;
+        let (patient, documents) = self
+            .with_store(async |store, session| {
+                let patient = store.patient(session, visit.patient, now()).await?;
+                Ok((patient, store.encounter_documents(session, visit.id, now()).await?))
+            })
+            .await?;
+        let prescription = documents
+            .prescriptions
+            .iter()
+            .find(|p| p.id.to_string() == prescription_id)
+            .ok_or(AppError::Store(eclinic_store::StoreError::NotFound { what: "prescription" }))?;
+        Ok(PrescriptionSheetView {
+            clinic: ServerSettings::clinic_name(&self.data_dir),
+            patient: PatientView::from(&patient),
+            prescription: PrescriptionView::from(prescription),
+        })
     }
 
     /// Hands `command` to the call in progress; `no_consult` when there is none.

@@ -17,6 +17,9 @@ pub struct ServerSettings {
     /// Local UDP addresses the call gathers candidates on; every interface when empty.
     #[serde(default)]
     pub media_bind: Vec<String>,
+    /// The kiosk's name as the server knows it (the clinic named on printed prescriptions); set at enrolment.
+    #[serde(default)]
+    pub kiosk_name: Option<String>,
 }
 
 impl ServerSettings {
@@ -40,8 +43,13 @@ impl ServerSettings {
     /// keyring and these settings to `data_dir`. Returns the kiosk's name as the server knows it.
     pub async fn enrol_kiosk(&self, data_dir: &Path, code: &str) -> Result<String, AppError> {
         let (_, name) = self.client()?.enrol_this_kiosk(code.trim()).await?;
-        self.save(data_dir)?;
+        Self { kiosk_name: Some(name.clone()), ..self.clone() }.save(data_dir)?;
         Ok(name)
+    }
+
+    /// The clinic's name for printed documents: the kiosk's name when it is enrolled.
+    pub fn clinic_name(data_dir: &Path) -> Option<String> {
+        Self::load(data_dir).ok()?.kiosk_name
     }
 
     pub fn client(&self) -> Result<ServerClient, AppError> {

@@ -187,6 +187,8 @@ pub struct PrescriptionView {
     pub pmdc: String,
     pub issued_at_ms: i64,
     pub items: Vec<PrescriptionItemView>,
+    /// Printed on the prescription; see `printing::verification_code`.
+    pub verification_code: String,
 }
 
 impl From<&Prescription> for PrescriptionView {
@@ -196,6 +198,7 @@ impl From<&Prescription> for PrescriptionView {
             prescriber: p.prescriber.name.to_string(),
             pmdc: p.prescriber.pmdc.as_str().to_owned(),
             issued_at_ms: p.issued_at.unix_ms(),
+            verification_code: crate::printing::verification_code(p),
             items: p
                 .items
                 .iter()
@@ -210,6 +213,15 @@ impl From<&Prescription> for PrescriptionView {
                 .collect(),
         }
     }
+}
+
+/// A prescription as it is printed for the patient: the clinic, the patient, and the prescription.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct PrescriptionSheetView {
+    /// The kiosk's name as the server knows it, when it is enrolled.
+    pub clinic: Option<String>,
+    pub patient: PatientView,
+    pub prescription: PrescriptionView,
 }
 
 /// A still photo kept with the visit (its picture is fetched separately).

@@ -119,6 +119,19 @@ async fn photos_notes_and_a_prescription_through(server: &ServerProcess, codes: 
         (item.drug.as_str(), item.route.as_str(), item.instructions.as_str()),
         ("Amoxicillin 250 mg/5 ml", "oral", "کھانے کے بعد")
     );
+
+    // The printed prescription: the enrolled kiosk's name, the patient, and a verification code that is the
+    // same each time it is read from the record (and the record's own).
+    let sheet = kiosk.clinic.prescription_sheet(&prescription_id).await.unwrap();
+    assert_eq!(sheet.clinic.as_deref(), Some("Kiosk Basti Malook"));
+    assert_eq!((sheet.patient.name.as_str(), &sheet.prescription), ("Rukhsana Bibi", prescription));
+    let code = &prescription.verification_code;
+    assert!(
+        code.len() == 14 && code.split('-').all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_hexdigit())),
+        "three groups of four hex digits: {code}"
+    );
+    assert_eq!(kiosk.clinic.prescription_sheet("not-an-id").await.unwrap_err().code(), "not_found");
+
     assert_eq!(record.photos.len(), 2, "both photos kept with the visit");
     assert!(record.photos.iter().all(|p| (p.width, p.height) == SYNTHETIC_STILL), "{:?}", record.photos);
     let failures = at_kiosk.find(|e| matches!(e, ConsultEvent::Failed { .. }).then(|| format!("{e:?}")));

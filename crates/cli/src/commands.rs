@@ -71,8 +71,12 @@ fn parse_id<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, Failure> 
 
 async fn server_link(data: &Path, command: &ServerCommand) -> Result<Report, Failure> {
     let (ServerCommand::Set(address) | ServerCommand::Enrol(address)) = command;
-    let settings =
-        ServerSettings { url: address.url.clone(), ca_pem: address.ca.clone(), media_bind: address.media_bind.clone() };
+    let settings = ServerSettings {
+        url: address.url.clone(),
+        ca_pem: address.ca.clone(),
+        media_bind: address.media_bind.clone(),
+        kiosk_name: None,
+    };
     match command {
         ServerCommand::Set(_) => {
             settings.save(data)?;

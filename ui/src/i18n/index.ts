@@ -50,5 +50,14 @@ export const t = (key: string, values?: Record<string, string | number>): string
  */
 export const leftToRight = (text: string): string => `\u2066${text}\u2069`;
 
+/** A doctor's registration as it is written (`PMDC 12345-P`), kept together and left to right in any sentence. */
+export const pmdcNumber = (pmdc: string | null): string => leftToRight(pmdc ? `PMDC ${pmdc}` : "PMDC —");
+
+/**
+ * Typed text put into a sentence (a dose, "three times a day"), as a first-strong isolate: it keeps its own
+ * direction, whichever script it was typed in, instead of being reordered with the sentence around it.
+ */
+export const isolated = (text: string): string => `\u2068${text}\u2069`;
+
 /** The language the UI is shown in now. */
 export const currentLanguage = (): string => shown.language;

@@ -116,6 +116,7 @@ pub fn settings(server: &ServerProcess) -> ServerSettings {
         url: server.base.clone(),
         ca_pem: server.certificate.clone(),
         media_bind: vec!["127.0.0.1:0".into()],
+        kiosk_name: None,
     }
 }
 

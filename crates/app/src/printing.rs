@@ -1,0 +1,52 @@
+//! Printed documents: the code that ties a printed prescription to the one in the record, and where a
+//! prescription saved as a PDF goes. The page itself is laid out by the UI and printed by the shell.
+
+use crate::AppError;
+use eclinic_domain::Prescription;
+use std::path::{Path, PathBuf};
+
+/// The folder, inside the user's downloads, where saved prescriptions go.
+pub const SAVED_FOLDER: &str = "e-clinic";
+
+/// Twelve hexadecimal digits of the SHA-256 of everything the prescription says (who prescribed what, for
+/// which visit, when), grouped in fours: a pharmacist reads it over the phone and the clinic compares it
+/// with the one its record gives; a printout changed by hand no longer matches.
+pub fn verification_code(p: &Prescription) -> String {
+    const SEPARATOR: char = '\u{1f}'; // cannot occur in validated text
+    let mut content = [
+        p.id.to_string(),
+        p.encounter.to_string(),
+        p.patient.to_string(),
+        p.prescriber.name.to_string(),
+        p.prescriber.pmdc.as_str().to_owned(),
+        p.issued_at.unix_ms().to_string(),
+    ]
+    .join(&SEPARATOR.to_string());
+    for item in &p.items {
+        for field in [
+            item.drug.as_str(),
+            item.dose.as_str(),
+            item.route.code(),
+            item.frequency.as_str(),
+            item.duration.as_str(),
+            item.instructions.or_empty(),
+        ] {
+            content.push(SEPARATOR);
+            content.push_str(field);
+        }
+    }
+    let digest = eclinic_secrets::sha256_hex(&content).to_uppercase();
+    [&digest[0..4], &digest[4..8], &digest[8..12]].join("-")
+}
+
+/// Where a document named `name` (letters, digits and dashes, like `prescription-7F3A-91C2-0B4E`) is saved
+/// as a PDF inside `downloads`; the folder is made if needed.
+pub fn saved_pdf_path(downloads: &Path, name: &str) -> Result<PathBuf, AppError> {
+    let plain = !name.is_empty() && name.len() <= 80 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !plain {
+        return Err(AppError::UnknownChoice { what: "document name" });
+    }
+    let folder = downloads.join(SAVED_FOLDER);
+    std::fs::create_dir_all(&folder).map_err(|e| AppError::Printing(e.to_string()))?;
+    Ok(folder.join(format!("{name}.pdf")))
+}
