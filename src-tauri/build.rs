@@ -8,6 +8,7 @@ fn main() {
         "lock",
         "set_language",
         "prescription_sheet",
+        "visit_summary",
         "print_page",
         "search_patients",
         "register_patient",

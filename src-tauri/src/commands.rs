@@ -5,9 +5,10 @@ use crate::state::AppState;
 use eclinic_app::consult::events::ConsultEvent;
 use eclinic_app::documents::{NotesForm, PrescriptionForm};
 use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
+use eclinic_app::printing::Paper;
 use eclinic_app::views::{
     DoctorView, ObservationView, PatientView, PrescriptionSheetView, Registration, UserView, VisitDocumentsView,
-    VisitView,
+    VisitSummaryView, VisitView,
 };
 use eclinic_app::{ApiError, DeviceUpdate};
 use std::sync::Arc;
@@ -42,11 +43,18 @@ pub async fn prescription_sheet(state: State<'_, AppState>, prescription_id: Str
     Ok(state.clinic()?.prescription_sheet(&prescription_id).await?)
 }
 
+/// Kiosk: the open visit, laid out for printing.
+#[tauri::command]
+#[specta::specta]
+pub async fn visit_summary(state: State<'_, AppState>) -> Reply<VisitSummaryView> {
+    Ok(state.clinic()?.visit_summary().await?)
+}
+
 /// Prints the window (its print sheet) through the OS dialog, or saves it as a PDF named `save_as`.
 #[tauri::command]
 #[specta::specta]
-pub async fn print_page(window: tauri::WebviewWindow, save_as: Option<String>) -> Reply<Option<String>> {
-    crate::print::print_page(&window, save_as.as_deref()).await
+pub async fn print_page(window: tauri::WebviewWindow, save_as: Option<String>, paper: Paper) -> Reply<Option<String>> {
+    crate::print::print_page(&window, save_as.as_deref(), paper).await
 }
 
 /// Locks the window after inactivity: the store closes until the next sign-in.

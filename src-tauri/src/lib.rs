@@ -22,6 +22,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::lock,
             commands::set_language,
             commands::prescription_sheet,
+            commands::visit_summary,
             commands::print_page,
             commands::search_patients,
             commands::register_patient,

@@ -1,6 +1,7 @@
 //! Printing what the window shows (the UI lays out a print sheet for `@media print`): through the OS print
 //! dialog, or saved as a PDF without one.
 
+use eclinic_app::printing::Paper;
 use eclinic_app::{ApiError, AppError};
 use std::path::PathBuf;
 use tauri::{Manager, WebviewWindow};
@@ -9,22 +10,26 @@ fn failed(message: impl ToString) -> ApiError {
     AppError::Printing(message.to_string()).into()
 }
 
-/// Prints the window through the OS dialog, or, given a document name, saves it as a PDF in the user's
-/// downloads (`e-clinic/<name>.pdf`) and returns that file.
-pub async fn print_page(window: &WebviewWindow, save_as: Option<&str>) -> Result<Option<String>, ApiError> {
+/// Prints the window through the OS dialog, or, given a document name, saves it as a PDF on `paper` in the
+/// user's downloads (`e-clinic/<name>.pdf`) and returns that file.
+pub async fn print_page(
+    window: &WebviewWindow,
+    save_as: Option<&str>,
+    paper: Paper,
+) -> Result<Option<String>, ApiError> {
     let Some(name) = save_as else {
         window.print().map_err(failed)?;
         return Ok(None);
     };
     let downloads = window.path().download_dir().map_err(failed)?;
     let path = eclinic_app::printing::saved_pdf_path(&downloads, name)?;
-    to_pdf(window, path.clone()).await?;
+    to_pdf(window, path.clone(), paper).await?;
     Ok(Some(path.display().to_string()))
 }
 
-/// Prints the window to `path` as an A5 PDF; returns once the file is written.
+/// Prints the window to `path` as a PDF on `paper`; returns once the file is written.
 #[cfg(target_os = "linux")]
-async fn to_pdf(window: &WebviewWindow, path: PathBuf) -> Result<(), ApiError> {
+async fn to_pdf(window: &WebviewWindow, path: PathBuf, paper: Paper) -> Result<(), ApiError> {
     use std::cell::RefCell;
     use std::rc::Rc;
     use webkit2gtk::{PrintOperation, PrintOperationExt};
@@ -39,7 +44,7 @@ async fn to_pdf(window: &WebviewWindow, path: PathBuf) -> Result<(), ApiError> {
             settings.set("output-file-format", Some("pdf"));
             settings.set("output-uri", Some(&uri));
             let page = gtk::PageSetup::new();
-            page.set_paper_size(&gtk::PaperSize::new(Some("iso_a5")));
+            page.set_paper_size(&gtk::PaperSize::new(Some(paper.pwg_name())));
             operation.set_print_settings(&settings);
             operation.set_page_setup(&page);
             // The operation is kept until it reports, then let go (a handler holding it would keep it forever).
@@ -61,6 +66,6 @@ async fn to_pdf(window: &WebviewWindow, path: PathBuf) -> Result<(), ApiError> {
 
 /// Elsewhere the OS dialog offers saving as a PDF.
 #[cfg(not(target_os = "linux"))]
-async fn to_pdf(window: &WebviewWindow, _path: PathBuf) -> Result<(), ApiError> {
+async fn to_pdf(window: &WebviewWindow, _path: PathBuf, _paper: Paper) -> Result<(), ApiError> {
     window.print().map_err(failed)
 }

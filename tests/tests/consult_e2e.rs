@@ -44,11 +44,7 @@ fn a_patient_is_queued_taken_and_seen_in_a_call() -> anyhow::Result<()> {
     desktop::eclinic(&doctor, &["init", "--admin", "admin", "--name", "Doctor's PC"], &[desktop::ADMIN_PASSWORD])?;
     desktop::eclinic(&doctor, &[&["server", "set"], &address[..]].concat(), &[])?;
 
-    // The kiosk user's downloads folder, where a prescription saved as a PDF goes (as a desktop names it).
-    let config = dir.path().join("kiosk-config");
-    let downloads = dir.path().join("downloads");
-    std::fs::create_dir_all(&config)?;
-    std::fs::write(config.join("user-dirs.dirs"), format!("XDG_DOWNLOAD_DIR=\"{}\"\n", downloads.display()))?;
+    let (config, downloads) = desktop::downloads_folder(dir.path())?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(consult(&kiosk, &doctor, &config, &downloads))
@@ -205,28 +201,11 @@ async fn consult(kiosk_data: &Path, doctor_data: &Path, kiosk_config: &Path, dow
 /// The saved PDF is one A5 page naming the clinic, the doctor with their PMDC number, the patient and the
 /// medicine, with the verification code its file is named by; page 1 is rendered beside the screenshots.
 fn check_printed_prescription(folder: &Path, shots: &Path) -> anyhow::Result<()> {
-    let pdfs: Vec<_> = std::fs::read_dir(folder)?.filter_map(Result::ok).map(|e| e.path()).collect();
-    anyhow::ensure!(pdfs.len() == 1, "one saved prescription: {pdfs:?}");
-    let pdf = &pdfs[0];
-    let poppler = |tool: &str, args: &[&str]| -> anyhow::Result<String> {
-        let out = std::process::Command::new(tool).args(args).output()?;
-        anyhow::ensure!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
-        Ok(String::from_utf8(out.stdout)?)
-    };
-    let pdf_text = pdf.to_str().unwrap();
-    let info = poppler("pdfinfo", &[pdf_text])?;
-    assert!(info.contains("Pages:           1"), "one page: {info}");
-    assert!(info.contains("(A5)"), "an A5 page: {info}");
-    let text = poppler("pdftotext", &["-layout", pdf_text, "-"])?;
-    for wanted in ["Basti Malook", "Dr Call", "PMDC 12345-P", "Rukhsana Bibi", "Amoxicillin 500 mg"] {
-        assert!(text.contains(wanted), "the printed prescription names {wanted:?}: {text}");
-    }
-    let name = pdf.file_stem().unwrap().to_str().unwrap();
-    let code = name.strip_prefix("prescription-").unwrap();
-    assert!(text.contains(code), "the verification code {code} is printed: {text}");
-    let page = shots.join("10-kiosk-printed-prescription");
-    poppler("pdftoppm", &["-png", "-r", "80", "-singlefile", pdf_text, page.to_str().unwrap()])?;
-    Ok(())
+    let printed = desktop::Printed::only_one_in(folder)?;
+    printed.check("A5", &["Basti Malook", "Dr Call", "PMDC 12345-P", "Rukhsana Bibi", "Amoxicillin 500 mg"])?;
+    let code = printed.name().strip_prefix("prescription-").unwrap().to_owned();
+    printed.check("A5", &[&code])?;
+    printed.render_first_page(&shots.join("10-kiosk-printed-prescription"))
 }
 
 /// Each window's drawn and received frame rates (the far view), and each app's memory and CPU, over

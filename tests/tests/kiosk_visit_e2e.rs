@@ -1,6 +1,7 @@
 //! The kiosk as a health worker uses it, in the real window: sign in (a wrong PIN first), find a patient,
 //! try to register her again and be shown the likely duplicate, open a visit with consent, take vitals from
-//! a simulated cuff and oximeter and type two more (one impossible), then find it all in the store.
+//! a simulated cuff and oximeter and type two more (one impossible), save the visit's summary as a PDF, then
+//! find it all in the store.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod desktop;
@@ -17,7 +18,10 @@ async fn a_health_worker_registers_consents_and_records_vitals() -> anyhow::Resu
     let shots = desktop::screenshot_dir("kiosk_visit")?;
     let (_x, display) = desktop::xvfb()?;
     let face = std::path::PathBuf::from("kiosk");
-    let (_driver, port) = desktop::tauri_driver(&display, &[("ECLINIC_DATA", &data), ("ECLINIC_FACE", &face)])?;
+    let (config, downloads) = desktop::downloads_folder(dir.path())?;
+    let env: [(&str, &std::path::Path); 3] =
+        [("ECLINIC_DATA", &data), ("ECLINIC_FACE", &face), ("XDG_CONFIG_HOME", &config)];
+    let (_driver, port) = desktop::tauri_driver(&display, &env)?;
     let app = Session::start(port, &desktop::desktop_app()?).await?;
     let shot = async |name: &str, css: &str| app.screenshot_at(css, &shots.join(format!("{name}.png"))).await;
 
@@ -71,6 +75,15 @@ async fn a_health_worker_registers_consents_and_records_vitals() -> anyhow::Resu
     }
     assert_eq!(app.count("[data-testid=saved-vitals] tr.implausible").await?, 1);
     shot("06-saved-vitals", "[data-testid=saved-vitals]").await?;
+
+    // The visit so far on paper for the patient: an A4 summary with the reason, the consent and the vitals,
+    // the impossible one marked so.
+    app.click("[data-testid=save-summary]").await?;
+    app.wait_for("[data-testid=summary-saved-to]", 30 * SECOND).await?;
+    let printed = desktop::Printed::only_one_in(&downloads.join("e-clinic"))?;
+    let reading = ["Rukhsana Bibi", "fever and cough for three days", "38.4", "mmHg", "400 /min", "not possible"];
+    printed.check("A4", &reading)?;
+    printed.render_first_page(&shots.join("07-visit-summary"))?;
     app.end().await?;
 
     // What the window showed is what the encrypted store holds.

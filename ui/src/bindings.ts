@@ -13,8 +13,10 @@ export const commands = {
 	setLanguage: (language: string) => typedError<null, ApiError>(__TAURI_INVOKE("set_language", { language })),
 	/**  Kiosk: one of the open visit's prescriptions, laid out for printing. */
 	prescriptionSheet: (prescriptionId: string) => typedError<PrescriptionSheetView, ApiError>(__TAURI_INVOKE("prescription_sheet", { prescriptionId })),
+	/**  Kiosk: the open visit, laid out for printing. */
+	visitSummary: () => typedError<VisitSummaryView, ApiError>(__TAURI_INVOKE("visit_summary")),
 	/**  Prints the window (its print sheet) through the OS dialog, or saves it as a PDF named `save_as`. */
-	printPage: (saveAs: string | null) => typedError<string | null, ApiError>(__TAURI_INVOKE("print_page", { saveAs })),
+	printPage: (saveAs: string | null, paper: Paper) => typedError<string | null, ApiError>(__TAURI_INVOKE("print_page", { saveAs, paper })),
 	searchPatients: (text: string) => typedError<PatientView[], ApiError>(__TAURI_INVOKE("search_patients", { text })),
 	registerPatient: (form: PatientForm, anyway: boolean) => typedError<Registration, ApiError>(__TAURI_INVOKE("register_patient", { form, anyway })),
 	startVisit: (form: VisitForm) => typedError<VisitView, ApiError>(__TAURI_INVOKE("start_visit", { form })),
@@ -177,6 +179,9 @@ export type ObservationView = {
 	device: string | null,
 };
 
+/**  The paper a document is saved on: a prescription fits A5, a visit summary takes A4. */
+export type Paper = "a4" | "a5";
+
 export type PastVisitView = {
 	started_at_ms: number,
 	reason: string,
@@ -318,6 +323,18 @@ export type VisitForm = {
 	guardian: string | null,
 	/**  The language the consent text was shown in (BCP 47, `en` or `ur`). */
 	consent_language: string,
+};
+
+/**
+ *  A visit as printed for the patient: the clinic, the patient, the visit and its consent, the vitals taken
+ *  in it, and the doctor's notes and prescriptions.
+ */
+export type VisitSummaryView = {
+	clinic: string | null,
+	patient: PatientView,
+	visit: VisitView,
+	vitals: ObservationView[],
+	documents: VisitDocumentsView,
 };
 
 export type VisitView = {

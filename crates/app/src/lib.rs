@@ -40,8 +40,8 @@ use server::ServerSettings;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use views::{
-    DoctorView, ObservationView, PatientView, PrescriptionSheetView, PrescriptionView, Registration, UserView,
-    VisitDocumentsView, VisitView,
+    DoctorView, ObservationView, PatientView, PrescriptionSheetView, Registration, UserView, VisitDocumentsView,
+    VisitSummaryView, VisitView,
 };
 
 /// The wall clock, in the store's terms. Only this crate's IO layer reads it; the domain never does.
@@ -394,25 +394,37 @@ impl Clinic {
         Ok(VisitDocumentsView::from(&documents))
     }
 
-    /// Kiosk: one of the open visit's prescriptions as it is printed, with the patient and the clinic.
-    pub async fn prescription_sheet(&self, prescription_id: &str) -> Result<PrescriptionSheetView, AppError> {
+    /// Kiosk: the open visit as printed for the patient to take home: the clinic, the patient, the visit
+    /// with its consent, the vitals taken in it, and what the doctor left in the record.
+    pub async fn visit_summary(&self) -> Result<VisitSummaryView, AppError> {
         let visit = self.open_visit()?;
-        let (patient, documents) = self
+        let (patient, observations, documents) = self
             .with_store(async |store, session| {
-                let patient = store.patient(session, visit.patient, now()).await?;
-                Ok((patient, store.encounter_documents(session, visit.id, now()).await?))
+                let at = now();
+                let patient = store.patient(session, visit.patient, at).await?;
+                let observations = store.observations_for(session, visit.patient, at).await?;
+                Ok((patient, observations, store.encounter_documents(session, visit.id, at).await?))
             })
             .await?;
-        let prescription = documents
-            .prescriptions
-            .iter()
-            .find(|p| p.id.to_string() == prescription_id)
-            .ok_or(AppError::Store(eclinic_store::StoreError::NotFound { what: "prescription" }))?;
-        Ok(PrescriptionSheetView {
+        Ok(VisitSummaryView {
             clinic: ServerSettings::clinic_name(&self.data_dir),
             patient: PatientView::from(&patient),
-            prescription: PrescriptionView::from(prescription),
+            visit: VisitView::from(&visit),
+            vitals: observations.iter().filter(|o| o.encounter == Some(visit.id)).map(ObservationView::from).collect(),
+            documents: VisitDocumentsView::from(&documents),
         })
+    }
+
+    /// Kiosk: one of the open visit's prescriptions as it is printed, with the patient and the clinic.
+    pub async fn prescription_sheet(&self, prescription_id: &str) -> Result<PrescriptionSheetView, AppError> {
+        let summary = self.visit_summary().await?;
+        let prescription = summary
+            .documents
+            .prescriptions
+            .into_iter()
+            .find(|p| p.id == prescription_id)
+            .ok_or(AppError::Store(eclinic_store::StoreError::NotFound { what: "prescription" }))?;
+        Ok(PrescriptionSheetView { clinic: summary.clinic, patient: summary.patient, prescription })
     }
 
     /// Hands `command` to the call in progress; `no_consult` when there is none.

@@ -3,7 +3,26 @@
 
 use crate::AppError;
 use eclinic_domain::Prescription;
+use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// The paper a document is saved on: a prescription fits A5, a visit summary takes A4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    A5,
+}
+
+impl Paper {
+    /// GTK's (PWG) name for it.
+    pub fn pwg_name(self) -> &'static str {
+        match self {
+            Paper::A4 => "iso_a4",
+            Paper::A5 => "iso_a5",
+        }
+    }
+}
 
 /// The folder, inside the user's downloads, where saved prescriptions go.
 pub const SAVED_FOLDER: &str = "e-clinic";

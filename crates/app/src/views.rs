@@ -224,6 +224,17 @@ pub struct PrescriptionSheetView {
     pub prescription: PrescriptionView,
 }
 
+/// A visit as printed for the patient: the clinic, the patient, the visit and its consent, the vitals taken
+/// in it, and the doctor's notes and prescriptions.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct VisitSummaryView {
+    pub clinic: Option<String>,
+    pub patient: PatientView,
+    pub visit: VisitView,
+    pub vitals: Vec<ObservationView>,
+    pub documents: VisitDocumentsView,
+}
+
 /// A still photo kept with the visit (its picture is fetched separately).
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct PhotoView {

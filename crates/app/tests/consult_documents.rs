@@ -131,6 +131,13 @@ async fn photos_notes_and_a_prescription_through(server: &ServerProcess, codes: 
         "three groups of four hex digits: {code}"
     );
     assert_eq!(kiosk.clinic.prescription_sheet("not-an-id").await.unwrap_err().code(), "not_found");
+    // The visit summary: this visit's vitals (only these) and everything the doctor left.
+    let summary = kiosk.clinic.visit_summary().await.unwrap();
+    assert_eq!((summary.visit.reason.as_str(), summary.clinic.as_deref()), ("ear pain", Some("Kiosk Basti Malook")));
+    let mut kinds: Vec<_> = summary.vitals.iter().filter_map(|v| v.kind.as_deref()).collect();
+    kinds.sort_unstable();
+    assert_eq!(kinds, ["heart-rate", "temperature"]);
+    assert_eq!(summary.documents, record);
 
     assert_eq!(record.photos.len(), 2, "both photos kept with the visit");
     assert!(record.photos.iter().all(|p| (p.width, p.height) == SYNTHETIC_STILL), "{:?}", record.photos);

@@ -228,3 +228,55 @@ pub fn web_process_pid(app: u32) -> anyhow::Result<u32> {
     }
     bail!("eclinic-desktop {app} has no WebKitWebProcess")
 }
+
+/// An XDG config folder naming a downloads folder (as a desktop's `user-dirs.dirs` does), for the app's
+/// `XDG_CONFIG_HOME`: documents saved as PDFs go there. Returns both.
+pub fn downloads_folder(dir: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let config = dir.join("xdg-config");
+    let downloads = dir.join("downloads");
+    std::fs::create_dir_all(&config)?;
+    std::fs::write(config.join("user-dirs.dirs"), format!("XDG_DOWNLOAD_DIR=\"{}\"\n", downloads.display()))?;
+    Ok((config, downloads))
+}
+
+/// A PDF the app saved, read back with poppler's tools.
+pub struct Printed(PathBuf);
+
+impl Printed {
+    /// The one PDF in `folder` (the app's `e-clinic` folder in the downloads).
+    pub fn only_one_in(folder: &Path) -> anyhow::Result<Self> {
+        let pdfs: Vec<PathBuf> = std::fs::read_dir(folder)?.filter_map(Result::ok).map(|e| e.path()).collect();
+        anyhow::ensure!(pdfs.len() == 1, "one saved PDF in {}: {pdfs:?}", folder.display());
+        Ok(Self(pdfs.into_iter().next().context("one PDF")?))
+    }
+
+    /// The file's name without `.pdf`.
+    pub fn name(&self) -> &str {
+        self.0.file_stem().and_then(|s| s.to_str()).unwrap_or_default()
+    }
+
+    /// Runs `tool options… FILE trailing…` and gives its output.
+    fn poppler(&self, tool: &str, options: &[&str], trailing: &[&str]) -> anyhow::Result<String> {
+        let out = Command::new(tool).args(options).arg(&self.0).args(trailing).output()?;
+        anyhow::ensure!(out.status.success(), "{tool}: {}", String::from_utf8_lossy(&out.stderr));
+        Ok(String::from_utf8(out.stdout)?)
+    }
+
+    /// One page of `paper` (`A4`, `A5`) whose text holds each of `wanted`.
+    pub fn check(&self, paper: &str, wanted: &[&str]) -> anyhow::Result<()> {
+        let info = self.poppler("pdfinfo", &[], &[])?;
+        anyhow::ensure!(info.contains("Pages:           1"), "one page: {info}");
+        anyhow::ensure!(info.contains(&format!("({paper})")), "an {paper} page: {info}");
+        let text = self.poppler("pdftotext", &["-layout"], &["-"])?;
+        for w in wanted {
+            anyhow::ensure!(text.contains(w), "the printed page holds {w:?}: {text}");
+        }
+        Ok(())
+    }
+
+    /// Renders page 1 as `<stem>.png`, to look at.
+    pub fn render_first_page(&self, stem: &Path) -> anyhow::Result<()> {
+        let stem = stem.to_str().context("a UTF-8 path")?;
+        self.poppler("pdftoppm", &["-png", "-r", "80", "-singlefile"], &[stem]).map(drop)
+    }
+}
