@@ -2,13 +2,14 @@
 
 use crate::consult_sink::{ChannelSink, PicturePacket};
 use crate::state::AppState;
+use eclinic_app::admin::{AdminView, AuditView, EnrolmentForm, NewUserForm};
 use eclinic_app::consult::events::ConsultEvent;
 use eclinic_app::documents::{NotesForm, PrescriptionForm};
 use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
 use eclinic_app::printing::Paper;
 use eclinic_app::views::{
-    DoctorView, ObservationView, PatientView, PrescriptionSheetView, Registration, UserView, VisitDocumentsView,
-    VisitSummaryView, VisitView,
+    AccountView, DoctorView, ObservationView, PatientView, PrescriptionSheetView, Registration, UserView,
+    VisitDocumentsView, VisitSummaryView, VisitView,
 };
 use eclinic_app::{ApiError, DeviceUpdate};
 use std::sync::Arc;
@@ -55,6 +56,45 @@ pub async fn visit_summary(state: State<'_, AppState>) -> Reply<VisitSummaryView
 #[specta::specta]
 pub async fn print_page(window: tauri::WebviewWindow, save_as: Option<String>, paper: Paper) -> Reply<Option<String>> {
     crate::print::print_page(&window, save_as.as_deref(), paper).await
+}
+
+/// Admin console: accounts, the auto-lock period, storage use and the server enrolled with.
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_overview(state: State<'_, AppState>) -> Reply<AdminView> {
+    Ok(state.clinic()?.admin_overview().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn add_user(state: State<'_, AppState>, form: NewUserForm) -> Reply<AccountView> {
+    Ok(state.clinic()?.add_user(&form).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_auto_lock(state: State<'_, AppState>, seconds: u32) -> Reply<()> {
+    Ok(state.clinic()?.set_auto_lock(seconds).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_audit(state: State<'_, AppState>) -> Reply<AuditView> {
+    Ok(state.clinic()?.verify_audit().await?)
+}
+
+/// Writes an encrypted backup into the user's downloads (`e-clinic/backups`); returns the file.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_backup(window: tauri::WebviewWindow, state: State<'_, AppState>) -> Reply<String> {
+    let folder = crate::print::downloads(&window)?.join("e-clinic").join("backups");
+    Ok(state.clinic()?.create_backup(&folder).await?.display().to_string())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn enrol_kiosk(state: State<'_, AppState>, form: EnrolmentForm) -> Reply<String> {
+    Ok(state.clinic()?.enrol(&form).await?)
 }
 
 /// Locks the window after inactivity: the store closes until the next sign-in.

@@ -21,10 +21,14 @@ pub async fn print_page(
         window.print().map_err(failed)?;
         return Ok(None);
     };
-    let downloads = window.path().download_dir().map_err(failed)?;
-    let path = eclinic_app::printing::saved_pdf_path(&downloads, name)?;
+    let path = eclinic_app::printing::saved_pdf_path(&downloads(window)?, name)?;
     to_pdf(window, path.clone(), paper).await?;
     Ok(Some(path.display().to_string()))
+}
+
+/// The user's downloads folder (XDG's on Linux), where saved documents and backups go.
+pub fn downloads(window: &WebviewWindow) -> Result<PathBuf, ApiError> {
+    window.path().download_dir().map_err(failed)
 }
 
 /// Prints the window to `path` as a PDF on `paper`; returns once the file is written.

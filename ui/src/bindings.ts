@@ -17,6 +17,14 @@ export const commands = {
 	visitSummary: () => typedError<VisitSummaryView, ApiError>(__TAURI_INVOKE("visit_summary")),
 	/**  Prints the window (its print sheet) through the OS dialog, or saves it as a PDF named `save_as`. */
 	printPage: (saveAs: string | null, paper: Paper) => typedError<string | null, ApiError>(__TAURI_INVOKE("print_page", { saveAs, paper })),
+	/**  Admin console: accounts, the auto-lock period, storage use and the server enrolled with. */
+	adminOverview: () => typedError<AdminView, ApiError>(__TAURI_INVOKE("admin_overview")),
+	addUser: (form: NewUserForm) => typedError<AccountView, ApiError>(__TAURI_INVOKE("add_user", { form })),
+	setAutoLock: (seconds: number) => typedError<null, ApiError>(__TAURI_INVOKE("set_auto_lock", { seconds })),
+	verifyAudit: () => typedError<AuditView, ApiError>(__TAURI_INVOKE("verify_audit")),
+	/**  Writes an encrypted backup into the user's downloads (`e-clinic/backups`); returns the file. */
+	createBackup: () => typedError<string, ApiError>(__TAURI_INVOKE("create_backup")),
+	enrolKiosk: (form: EnrolmentForm) => typedError<string, ApiError>(__TAURI_INVOKE("enrol_kiosk", { form })),
 	searchPatients: (text: string) => typedError<PatientView[], ApiError>(__TAURI_INVOKE("search_patients", { text })),
 	registerPatient: (form: PatientForm, anyway: boolean) => typedError<Registration, ApiError>(__TAURI_INVOKE("register_patient", { form, anyway })),
 	startVisit: (form: VisitForm) => typedError<VisitView, ApiError>(__TAURI_INVOKE("start_visit", { form })),
@@ -41,12 +49,43 @@ export const commands = {
 };
 
 /* Types */
+/**  An account of this installation, as the admin console and `eclinic user list` show it. */
+export type AccountView = {
+	id: string,
+	username: string,
+	name: string,
+	/**  `health-worker`, `doctor` or `admin`. */
+	role: string,
+	pmdc: string | null,
+	active: boolean,
+};
+
+/**  What the console shows when it opens. */
+export type AdminView = {
+	users: AccountView[],
+	auto_lock_seconds: number,
+	/**  The store's files (database and write-ahead log) on disk. */
+	storage_bytes: number,
+	/**  The server this kiosk is enrolled with, and its name there. */
+	server_url: string | null,
+	kiosk_name: string | null,
+};
+
 /**  An error as the UI receives it. */
 export type ApiError = {
 	/**  Stable and machine-readable; the UI's message catalogue is keyed by it. */
 	code: string,
 	/**  English detail for logs and support, without patient data. */
 	message: string,
+};
+
+/**  The audit chain walked from its first entry. */
+export type AuditView = {
+	intact: boolean,
+	entries: number,
+	/**  The first entry that does not verify, and why. */
+	first_broken: number | null,
+	reason: string | null,
 };
 
 /**  One second of the call, for the quality meter. */
@@ -119,6 +158,14 @@ export type DoctorView = {
 	language: string | null,
 };
 
+/**  Where the kiosk's server is, as the admin types it, with the one-time enrolment code. */
+export type EnrolmentForm = {
+	url: string,
+	/**  The deployment's CA certificate (PEM file) to trust for it. */
+	ca_pem: string,
+	code: string,
+};
+
 export type Face = "kiosk" | "doctor";
 
 /**  The patient's history as the doctor sees it. */
@@ -139,6 +186,18 @@ export type LiveVitalView = {
 	/**  The value as the device gave it, as text (`36.8`). */
 	value: string,
 	unit: string,
+};
+
+/**  A new account as typed in the console (and on the command line). */
+export type NewUserForm = {
+	username: string,
+	name: string,
+	/**  `health-worker`, `doctor` or `admin`. */
+	role: string,
+	/**  PMDC registration number (doctors). */
+	pmdc: string | null,
+	/**  The PIN (health workers) or password (doctors, admins). */
+	secret: string,
 };
 
 /**  A doctor's note as filed at the kiosk. */

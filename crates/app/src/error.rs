@@ -59,6 +59,8 @@ pub enum AppError {
     Preferences(String),
     #[error("the document cannot be printed: {0}")]
     Printing(String),
+    #[error("the backup cannot be written: {0}")]
+    Backup(String),
 }
 
 impl AppError {
@@ -86,6 +88,7 @@ impl AppError {
             AppError::UnknownDoctor => "unknown_doctor",
             AppError::Preferences(_) => "preferences",
             AppError::Printing(_) => "printing",
+            AppError::Backup(_) => "backup",
         }
     }
 }

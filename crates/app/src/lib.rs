@@ -6,6 +6,7 @@
 //! device feed. Every operation on records goes through the store with the signed-in session, so the
 //! store's role checks apply whatever the UI shows.
 
+pub mod admin;
 pub mod consult;
 mod devices;
 pub mod documents;

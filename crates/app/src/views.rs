@@ -1,7 +1,7 @@
 //! What the UI (and `eclinic --json`) is shown: flat, serialisable pictures of domain values.
 
 use eclinic_domain::{
-    Birth, ConsentGiver, Encounter, Observation, ObservationSource, Patient, Photo, Prescription, Role, SoapNote,
+    Birth, ConsentGiver, Encounter, Observation, ObservationSource, Patient, Photo, Prescription, Role, SoapNote, User,
     VitalKind,
 };
 use eclinic_store::EncounterDocuments;
@@ -21,6 +21,31 @@ pub struct UserView {
 impl UserView {
     pub fn new(username: &str, role: Role, language: Option<String>, auto_lock_seconds: u32) -> Self {
         Self { username: username.to_owned(), role: role.code().to_owned(), language, auto_lock_seconds }
+    }
+}
+
+/// An account of this installation, as the admin console and `eclinic user list` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct AccountView {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    /// `health-worker`, `doctor` or `admin`.
+    pub role: String,
+    pub pmdc: Option<String>,
+    pub active: bool,
+}
+
+impl From<&User> for AccountView {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            username: u.username.as_str().to_owned(),
+            name: u.display_name.to_string(),
+            role: u.role.code().to_owned(),
+            pmdc: u.pmdc.as_ref().map(|p| p.as_str().to_owned()),
+            active: u.active,
+        }
     }
 }
 

@@ -5,12 +5,13 @@ use crate::args::{
     SexArg, UserCommand, VitalsCommand,
 };
 use crate::input::secret;
-use crate::output::{Report, UserOut};
+use crate::output::Report;
+use eclinic_app::admin::NewUserForm;
 use eclinic_app::forms::{PatientForm, VitalEntry};
 pub use eclinic_app::now;
 use eclinic_app::server::ServerSettings;
-use eclinic_app::views::{ObservationView, PatientView};
-use eclinic_domain::{PatientId, PmdcNumber, RequiredText, Role, Sex, User, Username, ValidationError};
+use eclinic_app::views::{AccountView, ObservationView, PatientView};
+use eclinic_domain::{PatientId, RequiredText, Role, Sex, User, Username, ValidationError};
 use eclinic_store::{
     AuditReport, BackupKey, DbKey, KeyStore, NewUser, OsKeyring, PatientQuery, Session, Store, StoreError,
 };
@@ -176,17 +177,22 @@ async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Re
             return Err(Failure::usage("this command does not run on an open store".into()));
         }
         Command::User(UserCommand::Add { username, name, role, pmdc }) => {
-            let new = NewUser {
-                username: Username::parse(username)?,
-                display_name: RequiredText::parse("name", name, User::NAME_MAX)?,
-                role: role_of(*role),
-                pmdc: pmdc.as_deref().map(PmdcNumber::parse).transpose()?,
-                secret: secret("ECLINIC_NEW_SECRET", "the new user's PIN or password")?,
+            // The PIN or password stays in its zeroised buffer rather than passing through the form.
+            let form = NewUserForm {
+                username: username.clone(),
+                name: name.clone(),
+                role: role_of(*role).code().to_owned(),
+                pmdc: pmdc.clone(),
+                secret: String::new(),
             };
-            Report::User(UserOut::from(&store.add_user(session, new, now()).await?))
+            let new = NewUser {
+                secret: secret("ECLINIC_NEW_SECRET", "the new user's PIN or password")?,
+                ..form.to_new_user()?
+            };
+            Report::User(AccountView::from(&store.add_user(session, new, now()).await?))
         }
         Command::User(UserCommand::List) => {
-            Report::Users { users: store.list_users(session).await?.iter().map(UserOut::from).collect() }
+            Report::Users { users: store.list_users(session).await?.iter().map(AccountView::from).collect() }
         }
         Command::Patient(PatientCommand::Add { name, sex, dob, age, cnic, phone, village, address }) => {
             if dob.is_none() && age.is_none() {

@@ -2,16 +2,15 @@
 //! boundary types derive `Serialize`; domain types stay plain.
 
 use crate::commands::Failure;
-use eclinic_app::views::{ObservationView, PatientView};
-use eclinic_domain::User;
+use eclinic_app::views::{AccountView, ObservationView, PatientView};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Report {
     Initialised { data_dir: String, device_id: String, admin: String },
-    User(UserOut),
-    Users { users: Vec<UserOut> },
+    User(AccountView),
+    Users { users: Vec<AccountView> },
     Patient(PatientView),
     Patients { patients: Vec<PatientView> },
     Observation(ObservationView),
@@ -264,29 +263,6 @@ pub struct OpusRowOut {
     pub actual_kbps: f64,
 }
 
-#[derive(Debug, Serialize)]
-pub struct UserOut {
-    pub id: String,
-    pub username: String,
-    pub name: String,
-    pub role: &'static str,
-    pub pmdc: Option<String>,
-    pub active: bool,
-}
-
-impl From<&User> for UserOut {
-    fn from(u: &User) -> Self {
-        Self {
-            id: u.id.to_string(),
-            username: u.username.as_str().to_owned(),
-            name: u.display_name.to_string(),
-            role: u.role.code(),
-            pmdc: u.pmdc.as_ref().map(|p| p.as_str().to_owned()),
-            active: u.active,
-        }
-    }
-}
-
 fn patient_line(p: &PatientView) -> String {
     let born = p.date_of_birth.clone().or_else(|| p.stated_age.map(|a| format!("age {a}"))).unwrap_or_default();
     let cnic = p.cnic.as_deref().unwrap_or("-");
@@ -299,7 +275,7 @@ fn observation_line(o: &ObservationView) -> String {
     format!("{}  {}  {} {}  ({}){}", o.id, o.kind.as_deref().unwrap_or(&o.loinc), o.value, o.unit, o.status, flags)
 }
 
-fn user_line(u: &UserOut) -> String {
+fn user_line(u: &AccountView) -> String {
     let pmdc = u.pmdc.as_deref().map(|p| format!("  PMDC {p}")).unwrap_or_default();
     format!("{}  {}  {}  {}{}", u.id, u.username, u.role, u.name, pmdc)
 }

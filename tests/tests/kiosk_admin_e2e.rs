@@ -1,0 +1,71 @@
+//! The admin's console at the kiosk, in the real window: the admin signs in and sees the accounts and the
+//! storage used, adds a health worker (who can then sign in), shortens the auto-lock period, checks the
+//! audit chain, and makes an encrypted backup into the downloads folder; the new worker signs in and sees
+//! the patients, not the console; the command line finds the new account in the store.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+mod desktop;
+
+use desktop::webdriver::Session;
+use std::time::Duration;
+
+const SECOND: Duration = Duration::from_secs(1);
+
+#[tokio::test]
+async fn the_admin_manages_users_settings_audit_and_backups() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = desktop::kiosk_data(dir.path())?;
+    let shots = desktop::screenshot_dir("kiosk_admin")?;
+    let (_x, display) = desktop::xvfb()?;
+    let face = std::path::PathBuf::from("kiosk");
+    let (config, downloads) = desktop::downloads_folder(dir.path())?;
+    let env: [(&str, &std::path::Path); 3] =
+        [("ECLINIC_DATA", &data), ("ECLINIC_FACE", &face), ("XDG_CONFIG_HOME", &config)];
+    let (_driver, port) = desktop::tauri_driver(&display, &env)?;
+    let app = Session::start(port, &desktop::desktop_app()?).await?;
+    let shot = async |name: &str, css: &str| app.screenshot_at(css, &shots.join(format!("{name}.png"))).await;
+
+    desktop::sign_in(&app, "admin", desktop::ADMIN_PASSWORD, "admin").await?;
+    app.wait_for(&format!("[data-testid=users] tr[data-username='{}']", desktop::NURSE), 10 * SECOND).await?;
+    app.wait_for_text("[data-testid=storage]", "MB", 5 * SECOND).await?;
+
+    // A new health worker with her PIN.
+    app.type_into("[data-testid=new-username]", "nurse.bilqis").await?;
+    app.type_into("[data-testid=new-name]", "Bilqis Akhtar").await?;
+    app.type_into("[data-testid=new-secret]", "5937").await?;
+    app.click("[data-testid=add-user]").await?;
+    app.wait_for("[data-testid=users] tr[data-username='nurse.bilqis']", 10 * SECOND).await?;
+    shot("01-users", "[data-testid=users]").await?;
+
+    // A too short period is refused with the store's bounds; half a minute is taken.
+    app.type_into("[data-testid=auto-lock-minutes]", "0.1").await?;
+    app.click("[data-testid=save-auto-lock]").await?;
+    app.wait_for("[data-testid=auto-lock-error]", 5 * SECOND).await?;
+    app.wait_for("[data-testid=auto-lock-now][data-seconds='300']", SECOND).await?;
+    app.type_into("[data-testid=auto-lock-minutes]", "0.5").await?;
+    app.click("[data-testid=save-auto-lock]").await?;
+    app.wait_for("[data-testid=auto-lock-now][data-seconds='30']", 5 * SECOND).await?;
+
+    app.click("[data-testid=verify-audit]").await?;
+    app.wait_for("[data-testid=audit-result][data-intact=true]", 10 * SECOND).await?;
+
+    app.click("[data-testid=create-backup]").await?;
+    let written = app.wait_for_text("[data-testid=backup-file]", "e-clinic-backup-", 30 * SECOND).await?;
+    shot("02-backup", "[data-testid=backup-file]").await?;
+    let backups: Vec<_> =
+        std::fs::read_dir(downloads.join("e-clinic").join("backups"))?.filter_map(Result::ok).collect();
+    assert_eq!(backups.len(), 1, "one backup written: {written}");
+    let head = std::fs::read(backups[0].path())?;
+    assert!(head.len() > 4096 && !head.starts_with(b"SQLite format 3"), "an encrypted database file");
+
+    // The new health worker signs in with her PIN (and sees the patients, not the console).
+    app.click("[data-testid=sign-out]").await?;
+    desktop::sign_in(&app, "nurse.bilqis", "5937", "nurse.bilqis").await?;
+    app.wait_for("[data-testid=search-text]", 5 * SECOND).await?;
+    assert_eq!(app.count("[data-testid=admin-console]").await?, 0);
+    app.end().await?;
+
+    let users = desktop::eclinic(&data, &["--json", "user", "list"], &[desktop::ADMIN_PASSWORD])?;
+    assert!(users.contains("nurse.bilqis") && users.contains("Bilqis Akhtar"), "{users}");
+    Ok(())
+}
