@@ -185,10 +185,9 @@ async fn run_on_store(store: &Store, session: &Session, command: &Command) -> Re
                 pmdc: pmdc.clone(),
                 secret: String::new(),
             };
-            let new = NewUser {
-                secret: secret("ECLINIC_NEW_SECRET", "the new user's PIN or password")?,
-                ..form.to_new_user()?
-            };
+            // Checked before the secret is asked for.
+            let checked = form.to_new_user()?;
+            let new = NewUser { secret: secret("ECLINIC_NEW_SECRET", "the new user's PIN or password")?, ..checked };
             Report::User(AccountView::from(&store.add_user(session, new, now()).await?))
         }
         Command::User(UserCommand::List) => {
