@@ -1,15 +1,15 @@
-//! The app's state: the face it shows and the opened installation (or why it could not be opened).
+//! The app's state: the face it shows and the installation (with why its records would not open, if so).
 
 use crate::face::{Face, Launch};
-use eclinic_app::preferences::Preferences;
 use eclinic_app::{ApiError, AppError, Clinic};
 use serde::Serialize;
 
 #[derive(Debug)]
 pub struct AppState {
     face: Face,
-    preferences: Preferences,
-    clinic: Result<Clinic, ApiError>,
+    clinic: Clinic,
+    /// Why the records would not open when the app started.
+    problem: Option<ApiError>,
 }
 
 /// What the first screen needs to know.
@@ -25,27 +25,20 @@ pub struct Startup {
 impl AppState {
     pub async fn open(launch: &Launch) -> Self {
         let keys = std::sync::Arc::new(eclinic_store::OsKeyring);
-        let clinic = Clinic::open(&launch.data_dir, keys).await.map_err(ApiError::from);
-        Self { face: launch.face, preferences: Preferences::new(&launch.data_dir), clinic }
+        let (clinic, problem) = Clinic::start(&launch.data_dir, keys).await;
+        Self { face: launch.face, clinic, problem: problem.map(ApiError::from) }
     }
 
     pub fn startup(&self) -> Startup {
-        Startup {
-            face: self.face,
-            problem: self.clinic.as_ref().err().cloned(),
-            language: self.preferences.last_language(),
-        }
+        Startup { face: self.face, problem: self.problem.clone(), language: self.clinic.last_language() }
     }
 
-    pub fn clinic(&self) -> Result<&Clinic, ApiError> {
-        self.clinic.as_ref().map_err(Clone::clone)
+    pub fn clinic(&self) -> &Clinic {
+        &self.clinic
     }
 
     /// Closes the store (stopping devices) before the process exits.
     pub async fn close(&self) -> Result<(), AppError> {
-        match &self.clinic {
-            Ok(clinic) => clinic.close().await,
-            Err(_) => Ok(()),
-        }
+        self.clinic.close().await
     }
 }

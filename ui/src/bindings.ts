@@ -24,6 +24,13 @@ export const commands = {
 	verifyAudit: () => typedError<AuditView, ApiError>(__TAURI_INVOKE("verify_audit")),
 	/**  Writes an encrypted backup into the user's downloads (`e-clinic/backups`); returns the file. */
 	createBackup: () => typedError<string, ApiError>(__TAURI_INVOKE("create_backup")),
+	/**  Restores a backup, telling `progress` each step; everyone is signed out afterwards. */
+	restoreBackup: (file: string, progress: Channel<RestoreStep>) => typedError<null, ApiError>(__TAURI_INVOKE("restore_backup", { file, progress })),
+	devicesOverview: () => typedError<DevicesView, ApiError>(__TAURI_INVOKE("devices_overview")),
+	pairDevice: (form: PairForm) => typedError<DeviceView[], ApiError>(__TAURI_INVOKE("pair_device", { form })),
+	forgetDevice: (address: string) => typedError<DeviceView[], ApiError>(__TAURI_INVOKE("forget_device", { address })),
+	/**  The first run of a fresh kiosk: its store and first admin, signed in. */
+	setUpKiosk: (language: string, admin: NewUserForm) => typedError<UserView, ApiError>(__TAURI_INVOKE("set_up_kiosk", { language, admin })),
 	enrolKiosk: (form: EnrolmentForm) => typedError<string, ApiError>(__TAURI_INVOKE("enrol_kiosk", { form })),
 	searchPatients: (text: string) => typedError<PatientView[], ApiError>(__TAURI_INVOKE("search_patients", { text })),
 	registerPatient: (form: PatientForm, anyway: boolean) => typedError<Registration, ApiError>(__TAURI_INVOKE("register_patient", { form, anyway })),
@@ -69,6 +76,8 @@ export type AdminView = {
 	/**  The server this kiosk is enrolled with, and its name there. */
 	server_url: string | null,
 	kiosk_name: string | null,
+	/**  The backups in the backups folder, newest first, to restore from. */
+	backups: BackupFileView[],
 };
 
 /**  An error as the UI receives it. */
@@ -86,6 +95,15 @@ export type AuditView = {
 	/**  The first entry that does not verify, and why. */
 	first_broken: number | null,
 	reason: string | null,
+};
+
+/**  A backup file the console offers to restore. */
+export type BackupFileView = {
+	path: string,
+	name: string,
+	bytes: number,
+	/**  When it was written (ms since the Unix epoch). */
+	written_ms: number | null,
 };
 
 /**  One second of the call, for the quality meter. */
@@ -151,6 +169,25 @@ export type DeviceUpdate = { event: "connected"; address: string; model: string 
 /**  The device sent something that records nothing (probe off, no valid measurement). */
 { event: "no_measurement"; address: string; reason: string };
 
+export type DeviceView = {
+	kind: string,
+	address: string,
+	name: string | null,
+};
+
+/**  The devices section of the console. */
+export type DevicesView = {
+	paired: DeviceView[],
+	/**  Serial ports on this machine (oximeters on USB-serial cables). */
+	serial_ports: string[],
+	/**  BLE health devices that advertised during the scan. */
+	in_range: DeviceView[],
+	/**  Why Bluetooth could not be scanned (no adapter, no service), if so. */
+	bluetooth_problem: string | null,
+	/**  Every kind that can be paired, by name. */
+	kinds: string[],
+};
+
 /**  The doctor signed in at the server. */
 export type DoctorView = {
 	name: string,
@@ -188,7 +225,10 @@ export type LiveVitalView = {
 	unit: string,
 };
 
-/**  A new account as typed in the console (and on the command line). */
+/**
+ *  A new account as typed in the console (and on the command line). Its PIN or password is wiped when the
+ *  form is dropped and never shown by `Debug`.
+ */
 export type NewUserForm = {
 	username: string,
 	name: string,
@@ -236,6 +276,12 @@ export type ObservationView = {
 	flags: string[],
 	/**  The device model, or `None` when typed by hand. */
 	device: string | null,
+};
+
+/**  A device to pair: its kind and where it is (a serial port, a BLE address, or `simulated`). */
+export type PairForm = {
+	kind: string,
+	address: string,
 };
 
 /**  The paper a document is saved on: a prescription fits A5, a visit summary takes A4. */
@@ -347,6 +393,15 @@ export type QueueEntryView = {
 
 /**  The outcome of a registration: the new patient, or the patients it may be the same person as. */
 export type Registration = { outcome: "registered"; patient: PatientView } | { outcome: "possible_duplicates"; candidates: PatientView[] };
+
+/**  Where a restore has got to, for the console's progress bar. */
+export type RestoreStep = 
+/**  The backup is opened with the store's key and checked, and a copy staged beside the store. */
+"checking" | 
+/**  The copy is swapped in for the database (the replaced one is kept beside it) and opened. */
+"replacing" | 
+/**  Restored; everyone is signed out, as the restored accounts may differ. */
+"done";
 
 /**  What the first screen needs to know. */
 export type Startup = {

@@ -1,6 +1,6 @@
 //! The admin console at the kiosk: accounts, the auto-lock period, the audit chain, storage use, backups
-//! and enrolment with the server. The store checks the admin role on each of its calls; enrolment, which
-//! does not touch the store, is checked here.
+//! (made and restored) and enrolment with the server. The store checks the admin role on each of its calls;
+//! enrolment, which does not touch the store, is checked here.
 
 use crate::server::ServerSettings;
 use crate::views::AccountView;
@@ -9,10 +9,11 @@ use eclinic_domain::{PmdcNumber, RequiredText, Role, User, Username};
 use eclinic_store::{AuditReport, BackupKey, NewUser, StoragePaths};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-/// A new account as typed in the console (and on the command line).
-#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
+/// A new account as typed in the console (and on the command line). Its PIN or password is wiped when the
+/// form is dropped and never shown by `Debug`.
+#[derive(Clone, Default, Deserialize, specta::Type, Zeroize, ZeroizeOnDrop)]
 pub struct NewUserForm {
     pub username: String,
     pub name: String,
@@ -22,6 +23,16 @@ pub struct NewUserForm {
     pub pmdc: Option<String>,
     /// The PIN (health workers) or password (doctors, admins).
     pub secret: String,
+}
+
+impl std::fmt::Debug for NewUserForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUserForm")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 impl NewUserForm {
@@ -47,6 +58,66 @@ pub struct AdminView {
     /// The server this kiosk is enrolled with, and its name there.
     pub server_url: Option<String>,
     pub kiosk_name: Option<String>,
+    /// The backups in the backups folder, newest first, to restore from.
+    pub backups: Vec<BackupFileView>,
+}
+
+/// A backup file the console offers to restore.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct BackupFileView {
+    pub path: String,
+    pub name: String,
+    pub bytes: u64,
+    /// When it was written (ms since the Unix epoch).
+    pub written_ms: f64,
+}
+
+/// Where a restore has got to, for the console's progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RestoreStep {
+    /// The backup is opened with the store's key and checked, and a copy staged beside the store.
+    Checking,
+    /// The copy is swapped in for the database (the replaced one is kept beside it) and opened.
+    Replacing,
+    /// Restored; everyone is signed out, as the restored accounts may differ.
+    Done,
+}
+
+/// The folder, inside the user's downloads, where the console writes backups and looks for them.
+pub fn backup_folder(downloads: &Path) -> PathBuf {
+    downloads.join(crate::printing::SAVED_FOLDER).join("backups")
+}
+
+/// The backup name the console writes: `e-clinic-backup-<ms>.db`.
+const BACKUP_PREFIX: &str = "e-clinic-backup-";
+
+/// The backups in `folder`, newest first; no folder means none yet.
+fn backups_in(folder: &Path) -> Result<Vec<BackupFileView>, AppError> {
+    let failed = |e: std::io::Error| AppError::Backup(e.to_string());
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(failed(e)),
+    };
+    let mut found = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(failed)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let metadata = entry.metadata().map_err(failed)?;
+        if !(name.starts_with(BACKUP_PREFIX) && name.ends_with(".db") && metadata.is_file()) {
+            continue;
+        }
+        let written = metadata.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        found.push(BackupFileView {
+            path: entry.path().display().to_string(),
+            name,
+            bytes: metadata.len(),
+            written_ms: written.map_or(0.0, |d| d.as_millis() as f64),
+        });
+    }
+    found.sort_by(|a, b| b.written_ms.total_cmp(&a.written_ms).then_with(|| b.name.cmp(&a.name)));
+    Ok(found)
 }
 
 /// The audit chain walked from its first entry.
@@ -74,7 +145,8 @@ fn storage_bytes(data_dir: &Path) -> Result<u64, AppError> {
 }
 
 impl Clinic {
-    pub async fn admin_overview(&self) -> Result<AdminView, AppError> {
+    /// The console's first view; backups are looked for in `downloads`' backup folder.
+    pub async fn admin_overview(&self, downloads: &Path) -> Result<AdminView, AppError> {
         let (users, auto_lock_seconds) = self
             .with_store(async |store, session| Ok((store.list_users(session).await?, store.auto_lock_seconds().await?)))
             .await?;
@@ -85,6 +157,7 @@ impl Clinic {
             storage_bytes: storage_bytes(&self.data_dir)?,
             server_url: server.as_ref().map(|s| s.url.clone()),
             kiosk_name: server.and_then(|s| s.kiosk_name),
+            backups: backups_in(&backup_folder(downloads))?,
         })
     }
 
@@ -108,11 +181,13 @@ impl Clinic {
         })
     }
 
-    /// Writes an encrypted backup (the store's own key) into `folder`, named by the time; returns the file.
-    pub async fn create_backup(&self, folder: &Path) -> Result<PathBuf, AppError> {
+    /// Writes an encrypted backup (the store's own key) into the backup folder in `downloads`, named by the
+    /// time; returns the file.
+    pub async fn create_backup(&self, downloads: &Path) -> Result<PathBuf, AppError> {
         let at = now();
-        let file = folder.join(format!("e-clinic-backup-{}.db", at.unix_ms()));
-        std::fs::create_dir_all(folder).map_err(|e| AppError::Backup(e.to_string()))?;
+        let folder = backup_folder(downloads);
+        let file = folder.join(format!("{BACKUP_PREFIX}{}.db", at.unix_ms()));
+        std::fs::create_dir_all(&folder).map_err(|e| AppError::Backup(e.to_string()))?;
         self.with_store(async |store, session| {
             Ok(store.create_backup(session, &file, BackupKey::SameAsStore, at).await?)
         })
@@ -120,12 +195,25 @@ impl Clinic {
         Ok(file)
     }
 
+    /// Replaces the store's content with the backup in `file` (made with this store's key), telling
+    /// `progress` each step. A backup that does not open or check is refused before anything changes; once
+    /// restored, everyone is signed out, since the restored accounts are the ones that count now.
+    pub async fn restore_backup(&self, file: &Path, progress: impl Fn(RestoreStep)) -> Result<(), AppError> {
+        let session = self.session()?;
+        progress(RestoreStep::Checking);
+        let staged =
+            self.with_store(async |store, session| Ok(store.stage_restore(session, file, None).await?)).await?;
+        progress(RestoreStep::Replacing);
+        self.records.replace(async |store| Ok(store.apply_restore(&session, staged, now()).await?)).await?;
+        self.sign_out();
+        progress(RestoreStep::Done);
+        Ok(())
+    }
+
     /// Enrols this kiosk with the server using a one-time code from the server's admin; admins only.
     /// Returns the kiosk's name there.
     pub async fn enrol(&self, form: &EnrolmentForm) -> Result<String, AppError> {
-        if self.session()?.role() != Role::Admin {
-            return Err(AppError::Store(eclinic_store::AuthError::Forbidden { needed: Role::Admin.code() }.into()));
-        }
+        self.require_admin()?;
         let current = ServerSettings::load(&self.data_dir).ok();
         let settings = ServerSettings {
             url: form.url.trim().to_owned(),

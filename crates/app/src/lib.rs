@@ -14,10 +14,12 @@ pub mod duplicates;
 mod error;
 pub mod forms;
 mod pace;
+pub mod pairing;
 pub mod preferences;
 pub mod printing;
 mod records;
 pub mod server;
+pub mod setup;
 pub mod views;
 
 pub use devices::DeviceUpdate;
@@ -80,10 +82,23 @@ impl std::fmt::Debug for Clinic {
 }
 
 impl Clinic {
-    /// Opens the store in `data_dir`, its key from `keys`.
+    /// Opens the installation in `data_dir`, its store's key from `keys`.
     pub async fn open(data_dir: &Path, keys: Arc<dyn KeyStore>) -> Result<Self, AppError> {
-        let store = Store::open(data_dir, keys.clone()).await?;
-        Ok(Self {
+        match Self::start(data_dir, keys).await {
+            (clinic, None) => Ok(clinic),
+            (_, Some(problem)) => Err(problem),
+        }
+    }
+
+    /// The installation in `data_dir` as the app finds it when it starts: its store open, or closed with the
+    /// reason it would not open (a fresh kiosk not set up yet, a locked keyring). A closed store is opened
+    /// again at sign-in, or created by the setup.
+    pub async fn start(data_dir: &Path, keys: Arc<dyn KeyStore>) -> (Self, Option<AppError>) {
+        let (store, problem) = match Store::open(data_dir, keys.clone()).await {
+            Ok(store) => (Some(store), None),
+            Err(problem) => (None, Some(problem.into())),
+        };
+        let clinic = Self {
             data_dir: data_dir.to_owned(),
             keys,
             records: Arc::new(Records::new(store)),
@@ -92,7 +107,13 @@ impl Clinic {
             desk: Arc::default(),
             doctor: Mutex::new(None),
             preferences: Preferences::new(data_dir),
-        })
+        };
+        (clinic, problem)
+    }
+
+    /// The language to show before anyone signs in: the last one chosen here.
+    pub fn last_language(&self) -> String {
+        self.preferences.last_language()
     }
 
     /// Signs out, stops the devices and closes the store. Every later call fails with `closed` until the
@@ -104,6 +125,11 @@ impl Clinic {
 
     fn session(&self) -> Result<Session, AppError> {
         self.records.session()
+    }
+
+    /// For what an admin does outside the store (which checks its own calls): enrolment, devices.
+    fn require_admin(&self) -> Result<(), AppError> {
+        Ok(self.session()?.require(eclinic_domain::Role::Admin).map_err(eclinic_store::StoreError::from)?)
     }
 
     fn open_visit(&self) -> Result<Encounter, AppError> {
@@ -122,34 +148,26 @@ impl Clinic {
     /// the store is closed, so neither its key nor patient data stay in this process. The next sign-in
     /// opens it again.
     pub async fn lock(&self) -> Result<(), AppError> {
-        self.leave_consult();
         self.close().await
     }
 
     /// Signs in with a PIN (kiosk), opening the store again if the kiosk was locked; a failed attempt at a
     /// locked kiosk leaves it closed.
     pub async fn sign_in(&self, username: &str, secret: &str) -> Result<UserView, AppError> {
-        let reopened = self.records.reopen(async || Ok(Store::open(&self.data_dir, self.keys.clone()).await?)).await?;
-        let signed_in = self
+        let (username, role, auto_lock_seconds) = self
             .records
-            .with_open_store(async |store| {
-                let session = store.sign_in(username.trim(), secret, now()).await?;
-                Ok((session, store.auto_lock_seconds().await?))
-            })
-            .await;
-        let (session, auto_lock_seconds) = match signed_in {
-            Ok(signed_in) => signed_in,
-            Err(refused) => {
-                if reopened {
-                    self.records.close().await?;
-                }
-                return Err(refused);
-            }
-        };
-        let username = session.username().as_str();
-        let user = UserView::new(username, session.role(), self.preferences.language_of(username), auto_lock_seconds);
-        self.records.set_session(Some(session));
-        Ok(user)
+            .sign_in(
+                async || Ok(Store::open(&self.data_dir, self.keys.clone()).await?),
+                async |store| {
+                    let session = store.sign_in(username.trim(), secret, now()).await?;
+                    let auto_lock_seconds = store.auto_lock_seconds().await?;
+                    let signed_in = (session.username().as_str().to_owned(), session.role(), auto_lock_seconds);
+                    Ok((session, signed_in))
+                },
+            )
+            .await?;
+        let language = self.preferences.language_of(&username);
+        Ok(UserView::new(&username, role, language, auto_lock_seconds))
     }
 
     /// Remembers the language picked in the UI, for whoever is signed in and for the next sign-in screen.

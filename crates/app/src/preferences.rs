@@ -73,7 +73,7 @@ impl Preferences {
 }
 
 /// A language tag as the UI's catalogues are named: two or three lower-case letters (`en`, `ur`, `sd`, `ps`).
-fn check_language_tag(tag: &str) -> Result<&str, AppError> {
+pub(crate) fn check_language_tag(tag: &str) -> Result<&str, AppError> {
     let well_formed = (2..=3).contains(&tag.len()) && tag.bytes().all(|b| b.is_ascii_lowercase());
     if well_formed { Ok(tag) } else { Err(AppError::UnknownChoice { what: "language" }) }
 }

@@ -31,29 +31,30 @@ pub const SAVED_FOLDER: &str = "e-clinic";
 /// which visit, when), grouped in fours: a pharmacist reads it over the phone and the clinic compares it
 /// with the one its record gives; a printout changed by hand no longer matches.
 pub fn verification_code(p: &Prescription) -> String {
-    const SEPARATOR: char = '\u{1f}'; // cannot occur in validated text
-    let mut content = [
+    let header = [
         p.id.to_string(),
         p.encounter.to_string(),
         p.patient.to_string(),
         p.prescriber.name.to_string(),
         p.prescriber.pmdc.as_str().to_owned(),
         p.issued_at.unix_ms().to_string(),
-    ]
-    .join(&SEPARATOR.to_string());
-    for item in &p.items {
-        for field in [
-            item.drug.as_str(),
-            item.dose.as_str(),
-            item.route.code(),
-            item.frequency.as_str(),
-            item.duration.as_str(),
-            item.instructions.or_empty(),
-        ] {
-            content.push(SEPARATOR);
-            content.push_str(field);
-        }
-    }
+    ];
+    let items: Vec<[&str; 6]> = p
+        .items
+        .iter()
+        .map(|item| {
+            [
+                item.drug.as_str(),
+                item.dose.as_str(),
+                item.route.code(),
+                item.frequency.as_str(),
+                item.duration.as_str(),
+                item.instructions.or_empty(),
+            ]
+        })
+        .collect();
+    // Hashed as JSON arrays, so no field's text can pass for a boundary between fields.
+    let content = serde_json::json!([header, items]).to_string();
     let digest = eclinic_secrets::sha256_hex(&content).to_uppercase();
     [&digest[0..4], &digest[4..8], &digest[8..12]].join("-")
 }

@@ -3,7 +3,7 @@
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use eclinic_store::{Session, Store};
+use eclinic_store::{Session, Store, StoreError};
 use tokio::sync::RwLock;
 
 use crate::AppError;
@@ -21,8 +21,9 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Records {
-    pub(crate) fn new(store: Store) -> Self {
-        Self { store: RwLock::new(Some(store)), session: Mutex::new(None) }
+    /// Records over `store`, or closed until a sign-in opens them.
+    pub(crate) fn new(store: Option<Store>) -> Self {
+        Self { store: RwLock::new(store), session: Mutex::new(None) }
     }
 
     pub(crate) fn session(&self) -> Result<Session, AppError> {
@@ -51,15 +52,62 @@ impl Records {
         self.with_open_store(async |store| work(store, &session).await).await
     }
 
-    /// Opens the store with `open` when it is closed (after a lock); an open store is kept. True when it
-    /// was opened here.
-    pub(crate) async fn reopen(&self, open: impl AsyncFnOnce() -> Result<Store, AppError>) -> Result<bool, AppError> {
+    /// Signs in through `sign_in` with the write side held, so neither a lock nor another sign-in comes
+    /// between: a closed store (after a lock) is opened with `open` first, and closed again when the sign-in
+    /// is refused. The refusal is what the caller hears.
+    pub(crate) async fn sign_in<T>(
+        &self,
+        open: impl AsyncFnOnce() -> Result<Store, AppError>,
+        sign_in: impl AsyncFnOnce(&Store) -> Result<(Session, T), AppError>,
+    ) -> Result<T, AppError> {
+        let mut store = self.store.write().await;
+        let reopened = store.is_none();
+        if reopened {
+            *store = Some(open().await?);
+        }
+        let opened = store.as_ref().ok_or(AppError::Closed)?;
+        match sign_in(opened).await {
+            Ok((session, signed_in)) => {
+                self.set_session(Some(session));
+                Ok(signed_in)
+            }
+            Err(refused) => {
+                if reopened && let Some(opened) = store.take() {
+                    // Only a failed sign-in's audit entry was written since it opened; the pool is closed
+                    // whatever its checkpoint says.
+                    let _ = opened.close().await;
+                }
+                Err(refused)
+            }
+        }
+    }
+
+    /// Makes the store with `create` (the first run) and signs in the session it gives, with the write side
+    /// held; refused when a store is open.
+    pub(crate) async fn create(
+        &self,
+        create: impl AsyncFnOnce() -> Result<(Store, Session), AppError>,
+    ) -> Result<(), AppError> {
         let mut store = self.store.write().await;
         if store.is_some() {
-            return Ok(false);
+            return Err(StoreError::AlreadyInitialised.into());
         }
-        *store = Some(open().await?);
-        Ok(true)
+        let (created, session) = create().await?;
+        *store = Some(created);
+        self.set_session(Some(session));
+        Ok(())
+    }
+
+    /// Replaces the store with what `work` makes of it (a restore), with the write side held. A store that
+    /// `work` fails on is closed (it consumed it) until the next sign-in opens it again.
+    pub(crate) async fn replace(
+        &self,
+        work: impl AsyncFnOnce(Store) -> Result<Store, AppError>,
+    ) -> Result<(), AppError> {
+        let mut guard = self.store.write().await;
+        let store = guard.take().ok_or(AppError::Closed)?;
+        *guard = Some(work(store).await?);
+        Ok(())
     }
 
     /// Signs out and closes the store; every later call fails with `closed` until `reopen`.

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 //! The code printed on a prescription is the same for the same prescription and changes when anything it
-//! says changes: the medicine, the dose, how it is taken, the doctor, the date, or whose it is.
+//! says changes: the medicine, the dose, how it is taken, the doctor, the date, the visit, or whose it is.
 
 use eclinic_app::printing::{saved_pdf_path, verification_code};
 use eclinic_domain::{
@@ -38,15 +38,29 @@ type Change = (&'static str, fn(&mut Prescription));
 fn the_code_follows_everything_the_prescription_says() {
     let original = prescription();
     let code = verification_code(&original);
-    assert_eq!(verification_code(&original.clone()), code, "the same prescription, the same code");
-    let changes: [Change; 9] = [
+    let groups: Vec<&str> = code.split('-').collect();
+    assert!(
+        groups.len() == 3
+            && groups
+                .iter()
+                .all(|g| g.len() == 4 && g.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())),
+        "three groups of four upper-case hex digits: {code}"
+    );
+    let changes: [Change; 13] = [
         ("drug", |p| p.items[0].drug = text("Amoxicillin 250 mg")),
         ("dose", |p| p.items[0].dose = text("2 capsules")),
         ("route", |p| p.items[0].route = Route::Sublingual),
         ("frequency", |p| p.items[0].frequency = text("twice a day")),
         ("duration", |p| p.items[0].duration = text("7 days")),
         ("instructions", |p| p.items[0].instructions = OptionalText::default()),
-        ("doctor", |p| p.prescriber.pmdc = PmdcNumber::parse("54322-P").unwrap()),
+        ("drug/dose boundary", |p| {
+            p.items[0].drug = text("Amoxicillin 500 mg 1");
+            p.items[0].dose = text("capsule");
+        }),
+        ("doctor's name", |p| p.prescriber.name = text("Dr Saima Raouf")),
+        ("prescription", |p| p.id = PrescriptionId::new(Timestamp::from_unix_ms(2))),
+        ("visit", |p| p.encounter = EncounterId::new(Timestamp::from_unix_ms(3))),
+        ("doctor's PMDC number", |p| p.prescriber.pmdc = PmdcNumber::parse("54322-P").unwrap()),
         ("date", |p| p.issued_at = Timestamp::from_unix_ms(p.issued_at.unix_ms() + 86_400_000)),
         ("patient", |p| p.patient = PatientId::new(Timestamp::from_unix_ms(1))),
     ];

@@ -101,9 +101,7 @@ pub async fn run(cli: Cli) -> Result<Report, Failure> {
                 pmdc: None,
                 secret: secret("ECLINIC_SECRET", "the admin password")?,
             };
-            Role::Admin.credential_kind().check_new_secret(&admin.secret)?;
-            let store = Store::init(&cli.data, keys(), now()).await?;
-            let session = store.bootstrap_admin(admin, now()).await?;
+            let (store, session) = Store::init_with_admin(&cli.data, keys(), admin, now()).await?;
             let report = Report::Initialised {
                 data_dir: store.paths().dir.display().to_string(),
                 device_id: store.device_id().to_string(),

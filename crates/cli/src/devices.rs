@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 use eclinic_devices::gatt::{self, Characteristic, Measurement};
 use eclinic_devices::observe::{Context, from_measurement};
 use eclinic_domain::{PatientId, RequiredText};
-use eclinic_peripherals::ble::bluez::{self, Advertised};
+use eclinic_peripherals::ble::bluez::Advertised;
 use eclinic_peripherals::ble::simulated::SimulatedGattDevice;
 use eclinic_peripherals::ble::{BleHealthDevice, BleKind};
+use eclinic_peripherals::manager::look_around;
 use eclinic_peripherals::serial::{SerialOximeter, SerialProtocol};
 use eclinic_peripherals::simulated::PtyOximeter;
 use eclinic_peripherals::{OximeterReading, Peripheral, PeripheralError, Reading};
@@ -47,18 +48,12 @@ impl From<&OximeterReading> for OximeterReadingOut {
 pub fn run(command: &DevicesCommand) -> Result<Report, Failure> {
     match command {
         DevicesCommand::List { scan_seconds } => {
-            let ports = serialport::available_ports()
-                .map_err(|e| Failure { code: "device_io", message: format!("cannot list serial ports: {e}") })?;
-            // No adapter or no Bluetooth service is a finding to show, not a failure of the listing.
-            let (bluetooth, bluetooth_error) = match bluez::scan(Duration::from_secs_f64(*scan_seconds)) {
-                Ok(found) => (found.into_iter().map(|d| BleDeviceOut::from(&d)).collect(), None),
+            let attached = look_around(Duration::from_secs_f64(*scan_seconds))?;
+            let (bluetooth, bluetooth_error) = match attached.bluetooth {
+                Ok(found) => (found.iter().map(BleDeviceOut::from).collect(), None),
                 Err(error) => (Vec::new(), Some(error.to_string())),
             };
-            Ok(Report::DeviceList {
-                serial_ports: ports.into_iter().map(|p| p.port_name).collect(),
-                bluetooth,
-                bluetooth_error,
-            })
+            Ok(Report::DeviceList { serial_ports: attached.serial_ports, bluetooth, bluetooth_error })
         }
         DevicesCommand::Read { serial, protocol, seconds, download } => {
             let protocol = SerialProtocol::parse(protocol)?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use eclinic_domain::Timestamp;
 
-use crate::ble::bluez::BluezDevice;
+use crate::ble::bluez::{self, Advertised, BluezDevice};
 use crate::ble::simulated::SimulatedGattDevice;
 use crate::ble::{BleHealthDevice, BleKind};
 use crate::serial::{SerialOximeter, SerialProtocol};
@@ -42,6 +42,11 @@ impl DeviceKind {
         }
     }
 
+    /// Every kind a kiosk can pair.
+    pub fn all() -> impl Iterator<Item = DeviceKind> {
+        SerialProtocol::ALL.into_iter().map(DeviceKind::Serial).chain(BleKind::ALL.into_iter().map(DeviceKind::Ble))
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         BleKind::parse(text).map(DeviceKind::Ble).or_else(|| SerialProtocol::parse(text).ok().map(DeviceKind::Serial))
     }
@@ -60,6 +65,22 @@ pub enum DeviceEvent {
     Connected { address: String, model: String },
     Disconnected { address: String, reason: String },
     Reading { address: String, reading: Reading },
+}
+
+/// What is attached to this machine or in range of it, for someone about to pair a device.
+#[derive(Debug)]
+pub struct Attached {
+    pub serial_ports: Vec<String>,
+    /// BLE health devices advertising during the scan; an error when there is no adapter or no Bluetooth
+    /// service, which is a finding to show, not a failure of the look.
+    pub bluetooth: Result<Vec<Advertised>, PeripheralError>,
+}
+
+/// Lists the serial ports and scans for BLE health devices for `scan`.
+pub fn look_around(scan: Duration) -> Result<Attached, PeripheralError> {
+    let ports = serialport::available_ports()
+        .map_err(|e| PeripheralError::Io { port: "serial ports".into(), reason: e.to_string() })?;
+    Ok(Attached { serial_ports: ports.into_iter().map(|p| p.port_name).collect(), bluetooth: bluez::scan(scan) })
 }
 
 /// Paired devices and their connections.

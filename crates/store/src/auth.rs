@@ -25,7 +25,8 @@ impl Session {
         self.role
     }
 
-    pub(crate) fn require(&self, role: Role) -> Result<(), AuthError> {
+    /// Refuses a session without `role` (`forbidden`).
+    pub fn require(&self, role: Role) -> Result<(), AuthError> {
         if self.role == role { Ok(()) } else { Err(AuthError::Forbidden { needed: role.code() }) }
     }
 }

@@ -37,6 +37,28 @@ fn lock_period_ms(failures: i64) -> i64 {
 }
 
 impl Store {
+    /// Creates the store in `dir` (see [`Store::init`]) with its first admin, whose name and password are
+    /// checked before anything is written.
+    pub async fn init_with_admin(
+        dir: &std::path::Path,
+        keys: std::sync::Arc<dyn crate::KeyStore>,
+        admin: NewUser,
+        now: Timestamp,
+    ) -> Result<(Store, Session), StoreError> {
+        if admin.role != Role::Admin {
+            return Err(AuthError::Forbidden { needed: Role::Admin.code() }.into());
+        }
+        admin.role.credential_kind().check_new_secret(&admin.secret)?;
+        let store = Store::init(dir, keys, now).await?;
+        match store.bootstrap_admin(admin, now).await {
+            Ok(session) => Ok((store, session)),
+            Err(refused) => {
+                let _ = store.close().await; // the refusal is what matters; the pool is closed either way
+                Err(refused)
+            }
+        }
+    }
+
     /// Creates the first admin of a fresh store. Refused once any user exists.
     pub async fn bootstrap_admin(&self, new: NewUser, now: Timestamp) -> Result<Session, StoreError> {
         if new.role != Role::Admin {
