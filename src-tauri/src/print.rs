@@ -26,9 +26,11 @@ pub async fn print_page(
     Ok(saved.map(|path| path.display().to_string()))
 }
 
-/// The user's downloads folder (XDG's on Linux), where saved documents and backups go.
+/// The user's downloads folder (XDG's on Linux), where saved documents and backups go; `~/Downloads` on a
+/// desktop that names none (a kiosk account without XDG user directories).
 pub fn downloads(window: &WebviewWindow) -> Result<PathBuf, ApiError> {
-    window.path().download_dir().map_err(failed)
+    let paths = window.path();
+    paths.download_dir().or_else(|_| paths.home_dir().map(|home| home.join("Downloads"))).map_err(failed)
 }
 
 /// Prints through WebKitGTK's print operation: to `pdf` with GTK's file printer and no dialog, or through

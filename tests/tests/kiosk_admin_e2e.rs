@@ -1,7 +1,9 @@
 //! The admin's console at the kiosk, in the real window: the admin signs in and sees the accounts and the
 //! storage used, adds a health worker (who can then sign in), shortens the auto-lock period, checks the
-//! audit chain, and makes an encrypted backup into the downloads folder; the new worker signs in and sees
-//! the patients, not the console; the command line finds the new account in the store.
+//! audit chain, forgets one paired device and pairs another, and makes an encrypted backup into the
+//! downloads folder; an account added after the backup is gone once the backup is restored through the
+//! console (confirmed, then everyone signed out); the worker from before the backup signs in and sees the
+//! patients, not the console; the command line finds the store as the backup held it.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod desktop;
@@ -58,8 +60,39 @@ async fn the_admin_manages_users_settings_audit_and_backups() -> anyhow::Result<
     let head = std::fs::read(backups[0].path())?;
     assert!(head.len() > 4096 && !head.starts_with(b"SQLite format 3"), "an encrypted database file");
 
-    // The new health worker signs in with her PIN (and sees the patients, not the console).
-    app.click("[data-testid=sign-out]").await?;
+    // The paired devices: the oximeter is forgotten, a simulated thermometer paired; the file the vitals
+    // feed reads says so.
+    app.wait_for("[data-testid=paired-device][data-address='simulated:finger']", 10 * SECOND).await?;
+    app.wait_for("[data-testid=serial-ports]", 15 * SECOND).await?;
+    app.click("[data-testid=paired-device][data-address='simulated:finger'] [data-testid=forget-device]").await?;
+    app.wait_for_gone("[data-testid=paired-device][data-address='simulated:finger']", 5 * SECOND).await?;
+    app.click("[data-testid=device-kind] option[value=thermometer]").await?;
+    app.type_into("[data-testid=device-address]", "simulated:forehead").await?;
+    app.click("[data-testid=pair-device]").await?;
+    app.wait_for("[data-testid=paired-device][data-kind=thermometer][data-address='simulated:forehead']", 5 * SECOND)
+        .await?;
+    shot("03-devices", "[data-testid=devices]").await?;
+    let pairings = std::fs::read_to_string(data.join("devices.tsv"))?;
+    assert_eq!(pairings, "bp\tsimulated:cuff\nthermometer\tsimulated:forehead\n");
+
+    // An account added after the backup is gone once the backup is restored.
+    app.type_into("[data-testid=new-username]", "nurse.zainab").await?;
+    app.type_into("[data-testid=new-name]", "Zainab Noor").await?;
+    app.type_into("[data-testid=new-secret]", "6048").await?;
+    app.click("[data-testid=add-user]").await?;
+    app.wait_for("[data-testid=users] tr[data-username='nurse.zainab']", 10 * SECOND).await?;
+    app.click("[data-testid=backup] [data-testid=restore-backup]").await?;
+    app.wait_for("[data-testid=confirm-restore]", 5 * SECOND).await?;
+    shot("04-confirm-restore", "[data-testid=confirm-restore]").await?;
+    app.click("[data-testid=confirm-restore-yes]").await?;
+    app.wait_for_text("[data-testid=notice]", "Restored", 30 * SECOND).await?;
+    shot("05-restored", "form").await?;
+    app.type_into("[data-testid=username]", "nurse.zainab").await?;
+    app.type_into("[data-testid=secret]", "6048").await?;
+    app.click("[data-testid=sign-in]").await?;
+    app.wait_for("[data-testid=error]", 10 * SECOND).await?;
+
+    // The health worker from before the backup signs in with her PIN (and sees the patients, not the console).
     desktop::sign_in(&app, "nurse.bilqis", "5937", "nurse.bilqis").await?;
     app.wait_for("[data-testid=search-text]", 5 * SECOND).await?;
     assert_eq!(app.count("[data-testid=admin-console]").await?, 0);
@@ -67,5 +100,6 @@ async fn the_admin_manages_users_settings_audit_and_backups() -> anyhow::Result<
 
     let users = desktop::eclinic(&data, &["--json", "user", "list"], &[desktop::ADMIN_PASSWORD])?;
     assert!(users.contains("nurse.bilqis") && users.contains("Bilqis Akhtar"), "{users}");
+    assert!(!users.contains("nurse.zainab"), "restored to before her account: {users}");
     Ok(())
 }

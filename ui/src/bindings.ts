@@ -103,7 +103,7 @@ export type BackupFileView = {
 	name: string,
 	bytes: number,
 	/**  When it was written (ms since the Unix epoch). */
-	written_ms: number | null,
+	written_ms: number,
 };
 
 /**  One second of the call, for the quality meter. */

@@ -69,7 +69,7 @@ pub struct BackupFileView {
     pub name: String,
     pub bytes: u64,
     /// When it was written (ms since the Unix epoch).
-    pub written_ms: f64,
+    pub written_ms: i64,
 }
 
 /// Where a restore has got to, for the console's progress bar.
@@ -113,10 +113,10 @@ fn backups_in(folder: &Path) -> Result<Vec<BackupFileView>, AppError> {
             path: entry.path().display().to_string(),
             name,
             bytes: metadata.len(),
-            written_ms: written.map_or(0.0, |d| d.as_millis() as f64),
+            written_ms: written.map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
         });
     }
-    found.sort_by(|a, b| b.written_ms.total_cmp(&a.written_ms).then_with(|| b.name.cmp(&a.name)));
+    found.sort_by(|a, b| (b.written_ms, &b.name).cmp(&(a.written_ms, &a.name)));
     Ok(found)
 }
 

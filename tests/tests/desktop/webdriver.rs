@@ -59,18 +59,37 @@ impl Session {
         Ok(list.iter().filter_map(|e| e[ELEMENT_KEY].as_str()).map(|id| Element(id.to_owned())).collect())
     }
 
-    /// The first element matching `css`, waiting up to `timeout` for it to appear.
-    pub async fn wait_for(&self, css: &str, timeout: Duration) -> anyhow::Result<Element> {
+    /// Asks `check` every 100 ms until it gives a value; after `timeout`, fails saying `never` (with the
+    /// last value seen, as `check` describes it).
+    async fn poll<T>(
+        &self,
+        timeout: Duration,
+        mut check: impl AsyncFnMut() -> anyhow::Result<Result<T, String>>,
+    ) -> anyhow::Result<T> {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(found) = self.find_all(css).await?.into_iter().next() {
-                return Ok(found);
+            match check().await? {
+                Ok(found) => return Ok(found),
+                Err(why) if Instant::now() > deadline => bail!("{why} within {timeout:?}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
-            if Instant::now() > deadline {
-                bail!("{css} did not appear within {timeout:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The first element matching `css`, waiting up to `timeout` for it to appear.
+    pub async fn wait_for(&self, css: &str, timeout: Duration) -> anyhow::Result<Element> {
+        self.poll(timeout, async || {
+            Ok(self.find_all(css).await?.into_iter().next().ok_or(format!("{css} did not appear")))
+        })
+        .await
+    }
+
+    /// Waits up to `timeout` until nothing matches `css`.
+    pub async fn wait_for_gone(&self, css: &str, timeout: Duration) -> anyhow::Result<()> {
+        self.poll(timeout, async || {
+            Ok(if self.find_all(css).await?.is_empty() { Ok(()) } else { Err(format!("{css} did not go")) })
+        })
+        .await
     }
 
     pub async fn find(&self, css: &str) -> anyhow::Result<Element> {
@@ -115,17 +134,14 @@ impl Session {
         wanted: f64,
         timeout: Duration,
     ) -> anyhow::Result<f64> {
-        let deadline = Instant::now() + timeout;
-        loop {
+        self.poll(timeout, async || {
             let value = self.attribute(css, name).await.ok().flatten().and_then(|v| v.parse::<f64>().ok());
-            if value.is_some_and(|v| v >= wanted) {
-                return Ok(value.unwrap_or_default());
-            }
-            if Instant::now() > deadline {
-                bail!("{css} [{name}] never reached {wanted}; it is {value:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+            Ok(match value {
+                Some(v) if v >= wanted => Ok(v),
+                _ => Err(format!("{css} [{name}] never reached {wanted}; it is {value:?}")),
+            })
+        })
+        .await
     }
 
     /// An input's current value.
@@ -137,17 +153,15 @@ impl Session {
 
     /// Waits until the text of `css` contains `wanted`; returns the text.
     pub async fn wait_for_text(&self, css: &str, wanted: &str, timeout: Duration) -> anyhow::Result<String> {
-        let deadline = Instant::now() + timeout;
-        loop {
+        self.poll(timeout, async || {
             let text = self.text(css).await.unwrap_or_default();
-            if text.contains(wanted) {
-                return Ok(text);
-            }
-            if Instant::now() > deadline {
-                bail!("{css} never showed {wanted:?}; it shows {text:?}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            Ok(if text.contains(wanted) {
+                Ok(text)
+            } else {
+                Err(format!("{css} never showed {wanted:?}; it shows {text:?}"))
+            })
+        })
+        .await
     }
 
     /// Scrolls `css` into view, waits for two painted frames (WebKit's screenshot is the last painted one),
