@@ -1,7 +1,7 @@
 //! The kiosk as a health worker uses it, in the real window: sign in (a wrong PIN first), find a patient,
 //! try to register her again and be shown the likely duplicate, open a visit with consent, take vitals from
-//! a simulated cuff and oximeter and type two more (one impossible), save the visit's summary as a PDF, then
-//! find it all in the store.
+//! a simulated cuff and oximeter and type two more (one impossible), save the visit's summary as a PDF, open
+//! the OS print dialog and close it (the job holds until then), then find it all in the store.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod desktop;
@@ -84,6 +84,13 @@ async fn a_health_worker_registers_consents_and_records_vitals() -> anyhow::Resu
     let reading = ["Rukhsana Bibi", "fever and cough for three days", "38.4", "mmHg", "400 /min", "not possible"];
     printed.check("A4", &reading)?;
     printed.render_first_page(&shots.join("07-visit-summary"))?;
+
+    // Printed through the OS dialog: the job holds (no second one can start) until the dialog is closed.
+    app.click("[data-testid=print-summary]").await?;
+    app.wait_for("[data-testid=save-summary]:disabled", 5 * SECOND).await?;
+    desktop::press_in_window(&display, "Print", "Escape")?;
+    app.wait_for("[data-testid=save-summary]:not(:disabled)", 10 * SECOND).await?;
+    assert_eq!(app.count("[data-testid=print-error]").await?, 0, "a closed dialog is not an error");
     app.end().await?;
 
     // What the window showed is what the encrypted store holds.

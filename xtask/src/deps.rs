@@ -24,6 +24,7 @@ const APT_PACKAGES: &[&str] = &[
     "postgresql",    // the server's PostgreSQL backend tests
     "coturn",        // TURN relay tests
     "poppler-utils", // pdftotext and pdftoppm: reading back and rendering the printed prescriptions
+    "xdotool",       // closing the native print dialog in the E2E tests
     "nodejs",
     "npm",
 ];

@@ -114,6 +114,31 @@ pub fn xvfb() -> anyhow::Result<(Running, String)> {
     bail!("no X display could be started")
 }
 
+/// Waits for a native window titled `title` on `display` (a GTK dialog the app opened), gives it the
+/// keyboard and presses `key` in it (no window manager runs under Xvfb to do either).
+pub fn press_in_window(display: &str, title: &str, key: &str) -> anyhow::Result<()> {
+    require("xdotool")?;
+    let name = format!("^{title}$");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let window = loop {
+        let out = Command::new("xdotool")
+            .env("DISPLAY", display)
+            .args(["search", "--onlyvisible", "--name", &name])
+            .output()?;
+        if let Some(id) = String::from_utf8(out.stdout)?.lines().next() {
+            break id.to_owned();
+        }
+        anyhow::ensure!(Instant::now() < deadline, "no window titled {title:?} appeared");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let status = Command::new("xdotool")
+        .env("DISPLAY", display)
+        .args(["windowfocus", "--sync", &window, "key", "--clearmodifiers", key])
+        .status()?;
+    anyhow::ensure!(status.success(), "xdotool could not press {key} in {title:?}");
+    Ok(())
+}
+
 /// tauri-driver on a free port, its WebKitWebDriver on another, the app's environment set.
 pub fn tauri_driver(display: &str, env: &[(&str, &Path)]) -> anyhow::Result<(Running, u16)> {
     require("tauri-driver")?;
