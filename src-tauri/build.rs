@@ -21,6 +21,7 @@ fn main() {
         "forget_device",
         "set_up_kiosk",
         "enrol_kiosk",
+        "move_server",
         "search_patients",
         "register_patient",
         "start_visit",

@@ -2,7 +2,7 @@
 
 use crate::consult_sink::{ChannelSink, PicturePacket};
 use crate::state::AppState;
-use eclinic_app::admin::{AdminView, AuditView, EnrolmentForm, NewUserForm, RestoreStep};
+use eclinic_app::admin::{AdminView, AuditView, EnrolmentForm, NewUserForm, RestoreStep, ServerAddressForm};
 use eclinic_app::consult::events::ConsultEvent;
 use eclinic_app::documents::{NotesForm, PrescriptionForm};
 use eclinic_app::forms::{PatientForm, VisitForm, VitalEntry};
@@ -130,6 +130,12 @@ pub async fn set_up_kiosk(state: State<'_, AppState>, language: String, admin: N
 #[specta::specta]
 pub async fn enrol_kiosk(state: State<'_, AppState>, form: EnrolmentForm) -> Reply<String> {
     Ok(state.clinic().enrol(&form).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn move_server(state: State<'_, AppState>, form: ServerAddressForm) -> Reply<()> {
+    Ok(state.clinic().move_server(&form).await?)
 }
 
 /// Locks the window after inactivity: the store closes until the next sign-in.

@@ -35,6 +35,7 @@ pub fn ipc_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::forget_device,
             commands::set_up_kiosk,
             commands::enrol_kiosk,
+            commands::move_server,
             commands::search_patients,
             commands::register_patient,
             commands::start_visit,

@@ -32,6 +32,7 @@ export const commands = {
 	/**  The first run of a fresh kiosk: its store and first admin, signed in. */
 	setUpKiosk: (language: string, admin: NewUserForm) => typedError<UserView, ApiError>(__TAURI_INVOKE("set_up_kiosk", { language, admin })),
 	enrolKiosk: (form: EnrolmentForm) => typedError<string, ApiError>(__TAURI_INVOKE("enrol_kiosk", { form })),
+	moveServer: (form: ServerAddressForm) => typedError<null, ApiError>(__TAURI_INVOKE("move_server", { form })),
 	searchPatients: (text: string) => typedError<PatientView[], ApiError>(__TAURI_INVOKE("search_patients", { text })),
 	registerPatient: (form: PatientForm, anyway: boolean) => typedError<Registration, ApiError>(__TAURI_INVOKE("register_patient", { form, anyway })),
 	startVisit: (form: VisitForm) => typedError<VisitView, ApiError>(__TAURI_INVOKE("start_visit", { form })),
@@ -75,6 +76,8 @@ export type AdminView = {
 	storage_bytes: number,
 	/**  The server this kiosk is enrolled with, and its name there. */
 	server_url: string | null,
+	/**  The certificate trusted for it. */
+	server_ca_pem: string | null,
 	kiosk_name: string | null,
 	/**  The backups in the backups folder, newest first, to restore from. */
 	backups: BackupFileView[],
@@ -402,6 +405,13 @@ export type RestoreStep =
 "replacing" | 
 /**  Restored; everyone is signed out, as the restored accounts may differ. */
 "done";
+
+/**  A new address for the server the kiosk is enrolled with (it moved, or is reached another way). */
+export type ServerAddressForm = {
+	url: string,
+	/**  The deployment's CA certificate (PEM file) to trust for it. */
+	ca_pem: string,
+};
 
 /**  What the first screen needs to know. */
 export type Startup = {

@@ -57,6 +57,8 @@ pub struct AdminView {
     pub storage_bytes: u64,
     /// The server this kiosk is enrolled with, and its name there.
     pub server_url: Option<String>,
+    /// The certificate trusted for it.
+    pub server_ca_pem: Option<String>,
     pub kiosk_name: Option<String>,
     /// The backups in the backups folder, newest first, to restore from.
     pub backups: Vec<BackupFileView>,
@@ -139,6 +141,21 @@ pub struct EnrolmentForm {
     pub code: String,
 }
 
+/// A new address for the server the kiosk is enrolled with (it moved, or is reached another way).
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+pub struct ServerAddressForm {
+    pub url: String,
+    /// The deployment's CA certificate (PEM file) to trust for it.
+    pub ca_pem: String,
+}
+
+/// The settings for a server at `url`, trusting `ca_pem`, keeping what else `current` says (the addresses
+/// calls gather on, the kiosk's name).
+fn settings_at(url: &str, ca_pem: &str, current: Option<ServerSettings>) -> ServerSettings {
+    let (media_bind, kiosk_name) = current.map(|s| (s.media_bind, s.kiosk_name)).unwrap_or_default();
+    ServerSettings { url: url.trim().to_owned(), ca_pem: PathBuf::from(ca_pem.trim()), media_bind, kiosk_name }
+}
+
 fn storage_bytes(data_dir: &Path) -> Result<u64, AppError> {
     let paths = StoragePaths::resolve(data_dir)?;
     Ok(paths.all_files().iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum())
@@ -156,6 +173,7 @@ impl Clinic {
             auto_lock_seconds,
             storage_bytes: storage_bytes(&self.data_dir)?,
             server_url: server.as_ref().map(|s| s.url.clone()),
+            server_ca_pem: server.as_ref().map(|s| s.ca_pem.display().to_string()),
             kiosk_name: server.and_then(|s| s.kiosk_name),
             backups: backups_in(&backup_folder(downloads))?,
         })
@@ -214,13 +232,22 @@ impl Clinic {
     /// Returns the kiosk's name there.
     pub async fn enrol(&self, form: &EnrolmentForm) -> Result<String, AppError> {
         self.require_admin()?;
-        let current = ServerSettings::load(&self.data_dir).ok();
-        let settings = ServerSettings {
-            url: form.url.trim().to_owned(),
-            ca_pem: PathBuf::from(form.ca_pem.trim()),
-            media_bind: current.map(|s| s.media_bind).unwrap_or_default(),
-            kiosk_name: None,
-        };
+        let settings = settings_at(&form.url, &form.ca_pem, ServerSettings::load(&self.data_dir).ok());
         settings.enrol_kiosk(&self.data_dir, &form.code).await
+    }
+
+    /// Points this enrolled kiosk at its server's new address; admins only. The kiosk must sign in there
+    /// with its credential first, so a wrong address, certificate or another server changes nothing.
+    pub async fn move_server(&self, form: &ServerAddressForm) -> Result<(), AppError> {
+        self.require_admin()?;
+        let current = ServerSettings::load(&self.data_dir)?;
+        let moved = settings_at(&form.url, &form.ca_pem, Some(current.clone()));
+        let (from, to) = (current.client()?, moved.client()?);
+        from.copy_this_kiosk_to(&to).await?;
+        moved.save(&self.data_dir)?;
+        if from.base() != to.base() {
+            from.forget_this_kiosk()?;
+        }
+        Ok(())
     }
 }

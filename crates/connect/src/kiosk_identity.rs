@@ -28,15 +28,33 @@ impl ServerClient {
         Ok((credential.kiosk_id, credential.kiosk_name))
     }
 
-    /// Signs in with the credential in the keyring.
-    pub async fn sign_in_this_kiosk(&self) -> Result<TokenPairResponse, ConnectError> {
-        let stored = match self.credential_entry()?.get_password() {
-            Ok(stored) => Zeroizing::new(stored),
-            Err(keyring::Error::NoEntry) => return Err(ConnectError::NotEnrolled),
-            Err(error) => return Err(keyring_failure(error)),
-        };
+    fn stored_credential(&self) -> Result<Zeroizing<String>, ConnectError> {
+        match self.credential_entry()?.get_password() {
+            Ok(stored) => Ok(Zeroizing::new(stored)),
+            Err(keyring::Error::NoEntry) => Err(ConnectError::NotEnrolled),
+            Err(error) => Err(keyring_failure(error)),
+        }
+    }
+
+    async fn sign_in_with(&self, stored: &str) -> Result<TokenPairResponse, ConnectError> {
         let (kiosk_id, secret) = stored.split_once('\n').ok_or(ConnectError::NotEnrolled)?;
         self.device_login(kiosk_id, secret).await
+    }
+
+    /// Signs in with the credential in the keyring.
+    pub async fn sign_in_this_kiosk(&self) -> Result<TokenPairResponse, ConnectError> {
+        self.sign_in_with(&self.stored_credential()?).await
+    }
+
+    /// Copies this kiosk's credential to the same server under another address (a new name, port or
+    /// certificate), once it signs in there (a server that does not know it is `NotEnrolled`). The caller forgets the old address's copy when it has switched.
+    pub async fn copy_this_kiosk_to(&self, to: &ServerClient) -> Result<(), ConnectError> {
+        let stored = self.stored_credential()?;
+        match to.sign_in_with(&stored).await {
+            Err(ConnectError::Refused { status: 401, .. }) => return Err(ConnectError::NotEnrolled),
+            signed_in => signed_in?,
+        };
+        to.credential_entry()?.set_password(&stored).map_err(keyring_failure)
     }
 
     /// Removes this kiosk's credential (the kiosk is being retired or re-enrolled elsewhere).

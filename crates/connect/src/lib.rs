@@ -26,7 +26,7 @@ pub enum ConnectError {
     #[error("TLS setup: {0}")]
     Tls(String),
     #[error("could not reach the server: {0}")]
-    Http(#[from] reqwest::Error),
+    Http(reqwest::Error),
     /// The server refused: its `{code, message}`.
     #[error("{status}: {code}: {message}")]
     Refused { status: u16, code: String, message: String },
@@ -38,6 +38,25 @@ pub enum ConnectError {
     Keyring(String),
     #[error("this kiosk is not enrolled with this server: ask an admin for an enrolment code")]
     NotEnrolled,
+}
+
+impl From<reqwest::Error> for ConnectError {
+    /// A server whose certificate the trusted CA did not sign is a TLS problem, not an unreachable server.
+    fn from(error: reqwest::Error) -> Self {
+        match refused_certificate(&error) {
+            Some(reason) => ConnectError::Tls(reason.to_string()),
+            None => ConnectError::Http(error),
+        }
+    }
+}
+
+fn refused_certificate<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls @ rustls::Error::InvalidCertificate(_)) = error.downcast_ref::<rustls::Error>() {
+        return Some(tls);
+    }
+    // io::Error's `source()` skips the error it wraps (hyper wraps rustls's error in two of them).
+    let wrapped = error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref());
+    wrapped.map(|inner| inner as _).or(error.source()).and_then(refused_certificate)
 }
 
 /// Log targets that print secrets at TRACE: tungstenite logs the whole upgrade request (`Authorization:
@@ -99,6 +118,11 @@ impl ServerClient {
         let error: ErrorResponse =
             response.json().await.unwrap_or(ErrorResponse { code: "unknown".into(), message: String::new() });
         Err(ConnectError::Refused { status: status.as_u16(), code: error.code, message: error.message })
+    }
+
+    /// The server's address, as used to name this kiosk's credential.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     pub async fn health(&self) -> Result<Health, ConnectError> {
