@@ -3,9 +3,10 @@
 
 use crate::error::{NOTADB, READONLY, StoreError, sqlite_code};
 use crate::key::DbKey;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{ConnectOptions, Connection, SqliteConnection, SqlitePool};
 use std::path::Path;
+use std::sync::Arc;
 
 /// SQLCipher 4's default page size, which every store uses.
 const PAGE_SIZE: u64 = 4096;
@@ -20,15 +21,37 @@ pub(crate) enum Access {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// Options every connection to a store file shares: the raw key first, SQLCipher's stderr logging off
-/// (it would print HMAC failures), no statement logging (the key pragma is a statement).
-fn base_options(path: &Path, key: &DbKey) -> SqliteConnectOptions {
+/// Options every connection to a store file shares: SQLCipher's stderr logging off (it would print HMAC
+/// failures), no statement logging. The key is not among them (see `apply_key`), so nothing here may read
+/// the file.
+fn base_options(path: &Path) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
         .filename(path)
-        .pragma("key", format!("\"{}\"", key.sqlcipher_raw().as_str()))
         .pragma("cipher_log_level", "NONE")
         .pragma("temp_store", "MEMORY")
         .disable_statement_logging()
+}
+
+/// Keys a new connection through SQLCipher's C API instead of a `PRAGMA key` statement: a pool keeps its
+/// connect options (pragmas included) for as long as it lives, and statement text is copied into buffers
+/// nobody wipes. This way the key's only copies are the caller's `DbKey`, this call's zeroised text and
+/// SQLCipher's own, which it wipes when the connection closes.
+#[allow(unsafe_code)] // the one FFI call the store makes; sqlx offers no keyed open
+async fn apply_key(conn: &mut SqliteConnection, key: &DbKey) -> Result<(), sqlx::Error> {
+    let raw = key.sqlcipher_raw();
+    let length = std::ffi::c_int::try_from(raw.len()).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let mut handle = conn.lock_handle().await?;
+    // SAFETY: the handle is a live connection, locked away from sqlx's worker for the duration of the call
+    // (sqlx's documented way to make direct SQLite calls); the database name is a NUL-terminated literal; the
+    // key pointer and length describe `raw`, which outlives the call, and SQLCipher copies what it keeps.
+    let code = unsafe {
+        libsqlite3_sys::sqlite3_key_v2(handle.as_raw_handle().as_ptr(), c"main".as_ptr(), raw.as_ptr().cast(), length)
+    };
+    if code == libsqlite3_sys::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(sqlx::Error::Protocol(format!("SQLCipher refused the key (code {code})")))
+    }
 }
 
 /// Connects and proves that the key opens the file, without changing the database or its WAL.
@@ -65,14 +88,20 @@ impl Probe {
 }
 
 async fn probe_with(path: &Path, key: &DbKey, access: Access) -> Result<SqliteConnection, Probe> {
-    let mut conn = base_options(path, key)
+    let mut conn = base_options(path)
         .read_only(access == Access::ReadOnly)
         // ATTACH inherits the open flags: exporting needs CREATE for the target file.
         .create_if_missing(access == Access::ReadWrite)
         .connect()
         .await
         .map_err(|e| classify(StoreError::db("open"), e))?;
-    match prove_key(&mut conn, path).await {
+    let keyed = apply_key(&mut conn, key).await.map_err(|e| Probe::Failed(StoreError::db("open")(e)));
+    match async {
+        keyed?;
+        prove_key(&mut conn, path).await
+    }
+    .await
+    {
         Ok(()) => Ok(conn),
         Err(e) => {
             // Closed here rather than dropped: a close left to the worker thread can outlive the process.
@@ -121,7 +150,7 @@ async fn diagnose_unreadable(conn: &mut SqliteConnection, path: &Path) -> StoreE
 
 /// Creates a new encrypted database file and applies the schema.
 pub(crate) async fn create(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreError> {
-    let pool = pool(base_options(path, key)).await?;
+    let pool = pool(path, key).await?;
     MIGRATOR.run(&pool).await.map_err(migrate_error)?;
     Ok(pool)
 }
@@ -129,18 +158,30 @@ pub(crate) async fn create(path: &Path, key: &DbKey) -> Result<SqlitePool, Store
 /// Opens an existing store file: probe first (typed errors, file untouched), then the pool and migrations.
 pub(crate) async fn open(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreError> {
     probe(path, key, Access::ReadOnly).await?.close().await.map_err(StoreError::db("open"))?;
-    let pool = pool(base_options(path, key)).await?;
+    let pool = pool(path, key).await?;
     MIGRATOR.run(&pool).await.map_err(migrate_error)?;
     Ok(pool)
 }
 
-/// WAL with `synchronous=FULL`: a commit that returned survives power loss, not only a process crash.
-/// The CREATE flag is for `ATTACH` (backups and rekey export into new files); the store file itself was
-/// created or proven to exist before.
-async fn pool(options: SqliteConnectOptions) -> Result<SqlitePool, StoreError> {
-    let options =
-        options.create_if_missing(true).journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full);
-    SqlitePoolOptions::new().max_connections(4).connect_with(options).await.map_err(StoreError::db("open"))
+/// Each connection is keyed, then set to WAL with `synchronous=FULL`: a commit that returned survives power
+/// loss, not only a process crash (after the key, since choosing the journal reads the file). The pool
+/// holds its own copy of the key, wiped when the pool is dropped. The CREATE flag is for `ATTACH` (backups
+/// and rekey export into new files); the store file itself was created or proven to exist before.
+async fn pool(path: &Path, key: &DbKey) -> Result<SqlitePool, StoreError> {
+    let key = Arc::new(key.clone());
+    SqlitePoolOptions::new()
+        .max_connections(4)
+        .after_connect(move |conn, _| {
+            let key = Arc::clone(&key);
+            Box::pin(async move {
+                apply_key(conn, &key).await?;
+                sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").execute(conn).await?;
+                Ok(())
+            })
+        })
+        .connect_with(base_options(path).create_if_missing(true))
+        .await
+        .map_err(StoreError::db("open"))
 }
 
 /// Copies the whole database into a new encrypted file with `key` (SQLCipher's `sqlcipher_export`), then
