@@ -93,8 +93,10 @@ fn simulate_serial(kind: &str, seconds: Option<f64>) -> Result<Report, Failure> 
     })?;
     let simulator = PtyOximeter::start(protocol)?;
     // The path goes out at once, so a script (or a tester) can open it while the device runs.
-    println!("{}", simulator.path());
-    let _ = std::io::stdout().flush();
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{}", simulator.path())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure { code: "output", message: format!("cannot tell where the simulated device is: {e}") })?;
     match seconds {
         Some(seconds) => std::thread::sleep(Duration::from_secs_f64(seconds)),
         None => loop {

@@ -19,7 +19,8 @@ fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
-            print!("{e}");
+            // Help for a reader that went away is nobody's loss: clap's own print does not panic on it.
+            let _ = e.print();
             return ExitCode::SUCCESS;
         }
         Err(e) => {

@@ -4,6 +4,7 @@
 use crate::commands::Failure;
 use eclinic_app::views::{AccountView, ObservationView, PatientView};
 use serde::Serialize;
+use std::io::Write as _;
 
 #[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -280,27 +281,53 @@ fn user_line(u: &AccountView) -> String {
     format!("{}  {}  {}  {}{}", u.id, u.username, u.role, u.name, pmdc)
 }
 
+/// Writes the report on stdout. A reader that went away (`eclinic … | head`) ends the output quietly
+/// instead of panicking as `println!` would.
 pub fn print(report: &Report, json: bool) {
+    let mut out = Text::default();
     if json {
         match serde_json::to_string_pretty(report) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => writeln!(out, "{text}"),
             Err(e) => eprintln!("error: cannot encode the output: {e}"),
         }
-        return;
+    } else {
+        render(report, &mut out);
     }
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.0.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => eprintln!("error: cannot write the output: {e}"),
+        _ => {}
+    }
+}
+
+/// Text gathered for stdout. Its own `write_fmt` (what `write!` calls) cannot fail, so the many `writeln!`
+/// below need no result handling.
+#[derive(Default)]
+struct Text(String);
+
+impl Text {
+    fn write_fmt(&mut self, args: std::fmt::Arguments<'_>) {
+        use std::fmt::Write as _;
+        // Writing into a String fails only when a Display implementation does, which ours never do.
+        let _ = self.0.write_fmt(args);
+    }
+}
+
+fn render(report: &Report, out: &mut Text) {
     match report {
         Report::Initialised { data_dir, device_id, admin } => {
-            println!("store created in {data_dir}\ndevice {device_id}\nadmin user: {admin}");
-            println!("the key is in the OS keyring; run `eclinic key export-recovery` and keep it offline");
+            writeln!(out, "store created in {data_dir}\ndevice {device_id}\nadmin user: {admin}");
+            writeln!(out, "the key is in the OS keyring; run `eclinic key export-recovery` and keep it offline");
         }
-        Report::User(u) => println!("{}", user_line(u)),
+        Report::User(u) => writeln!(out, "{}", user_line(u)),
         Report::LinkBench(bench) => {
             for failed in &bench.failed {
-                println!("{failed}");
+                writeln!(out, "{failed}");
             }
             for run in &bench.runs {
                 let opt = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1}"));
-                println!(
+                writeln!(
+                    out,
                     "{}: {} fps {} | freeze {} % | audio concealed {} % | glass-to-glass p95 {} ms (one-way {} ms) | estimate {:.0} kb/s = {} % of capacity | CPU kiosk {} % doctor {} % | convergence {:?} | outage recovery {} s",
                     run.link,
                     opt(run.received_fps),
@@ -320,7 +347,8 @@ pub fn print(report: &Report, json: bool) {
         }
         Report::Call(call) => {
             let s = &call.summary;
-            println!(
+            writeln!(
+                out,
                 "call: connected in {} ms; {} s; received {:.1} kb/s, {:.1} fps, freezes {} ms, audio concealed {:.1} %, glass-to-glass p50 {} ms",
                 call.connect_ms,
                 s.seconds,
@@ -331,45 +359,53 @@ pub fn print(report: &Report, json: bool) {
                 s.glass_to_glass_p50_ms.map_or("-".to_owned(), |ms| ms.to_string()),
             );
         }
-        Report::ServerSet { url } => println!("this installation uses the server {url}"),
+        Report::ServerSet { url } => writeln!(out, "this installation uses the server {url}"),
         Report::KioskEnrolled { url, kiosk_name } => {
-            println!("enrolled as {kiosk_name:?} with {url}; its credential is in the OS keyring");
+            writeln!(out, "enrolled as {kiosk_name:?} with {url}; its credential is in the OS keyring");
         }
-        Report::Users { users } => users.iter().for_each(|u| println!("{}", user_line(u))),
-        Report::Patient(p) => println!("{}", patient_line(p)),
+        Report::Users { users } => users.iter().for_each(|u| writeln!(out, "{}", user_line(u))),
+        Report::Patient(p) => writeln!(out, "{}", patient_line(p)),
         Report::Patients { patients } => {
-            patients.iter().for_each(|p| println!("{}", patient_line(p)));
-            println!("{} patient(s)", patients.len());
+            patients.iter().for_each(|p| writeln!(out, "{}", patient_line(p)));
+            writeln!(out, "{} patient(s)", patients.len());
         }
-        Report::Observation(o) => println!("{}", observation_line(o)),
-        Report::Observations { observations } => observations.iter().for_each(|o| println!("{}", observation_line(o))),
-        Report::AuditIntact { entries } => println!("audit chain intact: {entries} entries"),
+        Report::Observation(o) => writeln!(out, "{}", observation_line(o)),
+        Report::Observations { observations } => {
+            observations.iter().for_each(|o| writeln!(out, "{}", observation_line(o)))
+        }
+        Report::AuditIntact { entries } => writeln!(out, "audit chain intact: {entries} entries"),
         Report::AuditBroken { first_broken_seq, reason } => {
-            println!("audit chain BROKEN at entry {first_broken_seq}: {reason}");
+            writeln!(out, "audit chain BROKEN at entry {first_broken_seq}: {reason}");
         }
         Report::BackupCreated { file, new_key } => {
-            println!("backup written to {file}");
+            writeln!(out, "backup written to {file}");
             if let Some(key) = new_key {
-                println!("backup key (keep it apart from the backup): {key}");
+                writeln!(out, "backup key (keep it apart from the backup): {key}");
             }
         }
-        Report::Restored { file } => println!("restored from {file}"),
-        Report::RecoveryKey { recovery_key } => println!("{recovery_key}"),
-        Report::RecoveryKeyImported => println!("recovery key imported into the OS keyring"),
-        Report::KeyRotated => println!("store re-encrypted with a new key"),
-        Report::AutoLockSet { seconds } => println!("the kiosk locks after {seconds} s untouched"),
+        Report::Restored { file } => writeln!(out, "restored from {file}"),
+        Report::RecoveryKey { recovery_key } => writeln!(out, "{recovery_key}"),
+        Report::RecoveryKeyImported => writeln!(out, "recovery key imported into the OS keyring"),
+        Report::KeyRotated => writeln!(out, "store re-encrypted with a new key"),
+        Report::AutoLockSet { seconds } => writeln!(out, "the kiosk locks after {seconds} s untouched"),
         Report::MediaBench(b) => {
-            println!(
+            writeln!(
+                out,
                 "H.264 {}x{}@{} target {} kb/s over {} frames ({} skipped)",
                 b.width, b.height, b.fps, b.target_kbps, b.frames, b.skipped_frames
             );
-            println!("  actual {:.1} kb/s, PSNR-Y {:.2} dB, SSIM {:.4}", b.actual_kbps, b.psnr_y_db, b.ssim);
-            println!("  encode {:.2} ms/frame, decode {:.2} ms/frame", b.encode_ms_per_frame, b.decode_ms_per_frame);
+            writeln!(out, "  actual {:.1} kb/s, PSNR-Y {:.2} dB, SSIM {:.4}", b.actual_kbps, b.psnr_y_db, b.ssim);
+            writeln!(
+                out,
+                "  encode {:.2} ms/frame, decode {:.2} ms/frame",
+                b.encode_ms_per_frame, b.decode_ms_per_frame
+            );
             if let (Some(kbps), Some(psnr), Some(diff)) = (b.x264_kbps, b.x264_psnr_y_db, b.psnr_vs_x264_db) {
-                println!("  libx264: {kbps:.1} kb/s, PSNR-Y {psnr:.2} dB (ours {diff:+.2} dB)");
+                writeln!(out, "  libx264: {kbps:.1} kb/s, PSNR-Y {psnr:.2} dB (ours {diff:+.2} dB)");
             }
             for row in &b.opus {
-                println!(
+                writeln!(
+                    out,
                     "Opus {} kb/s, {} % loss, FEC {}: {} lost, {} recovered, {} concealed ({:.1} %), FEC in {:.0} % of packets",
                     row.kbps,
                     row.loss_pct,
@@ -382,39 +418,40 @@ pub fn print(report: &Report, json: bool) {
                 );
             }
         }
-        Report::ClipWritten { file } => println!("clip written to {file}"),
+        Report::ClipWritten { file } => writeln!(out, "clip written to {file}"),
         Report::DeviceList { serial_ports, bluetooth, bluetooth_error } => {
-            println!("{} serial port(s)", serial_ports.len());
-            serial_ports.iter().for_each(|p| println!("  {p}"));
+            writeln!(out, "{} serial port(s)", serial_ports.len());
+            serial_ports.iter().for_each(|p| writeln!(out, "  {p}"));
             match bluetooth_error {
-                Some(error) => println!("Bluetooth unavailable: {error}"),
+                Some(error) => writeln!(out, "Bluetooth unavailable: {error}"),
                 None => {
-                    println!("{} Bluetooth health device(s)", bluetooth.len());
+                    writeln!(out, "{} Bluetooth health device(s)", bluetooth.len());
                     for d in bluetooth {
-                        println!("  {}  {}  {}", d.address, d.kind, d.name.as_deref().unwrap_or("-"));
+                        writeln!(out, "  {}  {}  {}", d.address, d.kind, d.name.as_deref().unwrap_or("-"));
                     }
                 }
             }
         }
         Report::OximeterReadings { port, model, readings } => {
-            println!("{model} on {port}: {} reading(s)", readings.len());
+            writeln!(out, "{model} on {port}: {} reading(s)", readings.len());
             let show = |v: Option<u16>| v.map_or_else(|| "--".to_owned(), |v| v.to_string());
             for r in readings.iter().step_by(readings.len().div_ceil(20).max(1)) {
                 let flags = [(r.probe_off, " probe off"), (r.low_perfusion, " low perfusion"), (r.motion, " motion")];
                 let flags: String = flags.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect();
-                println!("  SpO2 {} %  pulse {} /min{flags}", show(r.spo2.map(u16::from)), show(r.pulse_rate));
+                writeln!(out, "  SpO2 {} %  pulse {} /min{flags}", show(r.spo2.map(u16::from)), show(r.pulse_rate));
             }
         }
-        Report::SimulationEnded { device } => println!("simulated {device} switched off"),
+        Report::SimulationEnded { device } => writeln!(out, "simulated {device} switched off"),
         Report::Decoded { characteristic, value } => {
-            print!("{characteristic}: ");
-            print_decoded(value);
+            write!(out, "{characteristic}: ");
+            print_decoded(out, value);
         }
         Report::StoredRecording { port, model, samples } => {
-            println!("{model} on {port}: {} second(s) recorded", samples.len());
+            writeln!(out, "{model} on {port}: {} second(s) recorded", samples.len());
             let show = |v: Option<u16>| v.map_or_else(|| "--".to_owned(), |v| v.to_string());
             for s in samples {
-                println!(
+                writeln!(
+                    out,
                     "  {:>5} s  SpO2 {} %  pulse {} /min",
                     s.second,
                     show(s.spo2.map(u16::from)),
@@ -423,22 +460,25 @@ pub fn print(report: &Report, json: bool) {
             }
         }
         Report::BleReadings { device, readings } => {
-            println!("{device}: {} value(s)", readings.len());
-            readings.iter().for_each(print_decoded);
+            writeln!(out, "{device}: {} value(s)", readings.len());
+            readings.iter().for_each(|value| print_decoded(out, value));
         }
         Report::SignallingBench(b) => {
-            println!(
+            writeln!(
+                out,
                 "{} kiosks, {} doctors on {}: {} consults in {:.1} s ({:.1}/s)",
                 b.kiosks, b.doctors, b.backend, b.consults, b.seconds, b.consults_per_second
             );
-            println!(
+            writeln!(
+                out,
                 "  relay latency p50 {:.2} ms, p99 {:.2} ms over {} messages; {} errors",
                 b.relay_p50_ms, b.relay_p99_ms, b.relayed_messages, b.errors
             );
             for error in &b.first_errors {
-                println!("  error: {error}");
+                writeln!(out, "  error: {error}");
             }
-            println!(
+            writeln!(
+                out,
                 "  server memory {} KiB idle, {} KiB connected: {:.1} KiB per connection",
                 b.server_rss_idle_kib, b.server_rss_connected_kib, b.kib_per_connection
             );
@@ -457,10 +497,10 @@ struct ErrorBody<'a> {
     message: &'a str,
 }
 
-fn print_decoded(value: &DecodedOut) {
-    println!("{}", value.decoded);
-    value.observations.iter().for_each(|o| println!("  records {}", observation_line(o)));
-    value.not_recorded.iter().for_each(|reason| println!("  records nothing: {reason}"));
+fn print_decoded(out: &mut Text, value: &DecodedOut) {
+    writeln!(out, "{}", value.decoded);
+    value.observations.iter().for_each(|o| writeln!(out, "  records {}", observation_line(o)));
+    value.not_recorded.iter().for_each(|reason| writeln!(out, "  records nothing: {reason}"));
 }
 
 pub fn print_error(failure: &Failure, json: bool) {
