@@ -204,8 +204,14 @@ impl Call {
             let count = media.other_cameras.as_ref().map_or(1, |others| others.count());
             outbox.push_back(Message::Cameras { count: u8::try_from(count).unwrap_or(u8::MAX) });
         }
-        let camera =
-            Camera { source: media.video, others: media.other_cameras, requests, stills: stills_tx, zoom: 100 };
+        let camera = Camera {
+            source: media.video,
+            others: media.other_cameras,
+            requests,
+            stills: stills_tx,
+            zoom: 100,
+            failing: false,
+        };
         // Stills asked of the camera and not yet taken.
         let mut stills_asked = 0usize;
         let mut photos = PhotoExchange::new(Arc::clone(&observer));

@@ -135,6 +135,17 @@ pub(crate) struct Camera {
     pub requests: mpsc::UnboundedReceiver<CameraRequest>,
     pub stills: mpsc::UnboundedSender<Result<StillPhoto, MediaError>>,
     pub zoom: u16,
+    /// The source failed on its last picture (a glitching USB camera): told once, not every frame.
+    pub failing: bool,
+}
+
+/// What the camera gave for one tick of the pump.
+enum Picture {
+    Frame(I420Frame),
+    /// A finite source (a file) ended.
+    Ended,
+    /// No picture this time; the camera may come back.
+    Missed,
 }
 
 impl Camera {
@@ -147,6 +158,25 @@ impl Camera {
         match others.open_next() {
             Ok(source) => self.source = source,
             Err(e) => tracing::warn!(error = %e, "the next camera did not open; the current one goes on"),
+        }
+    }
+
+    /// The next picture. A camera that fails is tried again at the next tick rather than ending the video
+    /// for the rest of the call.
+    fn take_picture(&mut self) -> Picture {
+        match self.next_picture() {
+            Ok(picture) => {
+                if std::mem::take(&mut self.failing) {
+                    tracing::info!("the camera gives pictures again");
+                }
+                picture.map_or(Picture::Ended, Picture::Frame)
+            }
+            Err(e) => {
+                if !std::mem::replace(&mut self.failing, true) {
+                    tracing::warn!(error = %e, "the camera gave no picture; trying again at each frame");
+                }
+                Picture::Missed
+            }
         }
     }
 
@@ -189,8 +219,11 @@ pub(crate) async fn pump_video(
         let Some(mut video) = video else {
             encoder = None;
             // The self-view goes on while the link carries voice only.
-            let Some(frame) = camera.next_picture()? else { return Ok(()) };
-            observer.picture_sent(&frame);
+            match camera.take_picture() {
+                Picture::Frame(frame) => observer.picture_sent(&frame),
+                Picture::Ended => return Ok(()),
+                Picture::Missed => {}
+            }
             continue;
         };
         // Read each time: a switch may bring a camera with another format.
@@ -220,7 +253,12 @@ pub(crate) async fn pump_video(
             requests_seen = requests;
             encoder.request_keyframe();
         }
-        let Some(frame) = camera.next_picture()? else { return Ok(()) };
+        let frame = match camera.take_picture() {
+            Picture::Frame(frame) => frame,
+            Picture::Ended => return Ok(()),
+            // The far end keeps its last picture and its references: the stream just pauses.
+            Picture::Missed => continue,
+        };
         observer.picture_sent(&frame);
         if !shared.link_up() {
             // The far end will have lost its reference pictures: start again from a keyframe.

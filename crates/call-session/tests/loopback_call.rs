@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use eclinic_call::channel::{LiveVital, Message};
 use eclinic_call_session::{Call, CallCommand, CallHooks, CallObserver, CallReport, Media, NetworkSetup};
+use eclinic_media::MediaError;
 use eclinic_media::audio::SyntheticVoice;
-use eclinic_media::video::{I420Frame, SyntheticVideo, VideoFormat, system_clock};
+use eclinic_media::video::{I420Frame, StillPhoto, SyntheticVideo, VideoFormat, VideoSource, system_clock};
 
 fn synthetic(record_dir: Option<std::path::PathBuf>) -> Media {
     let format = VideoFormat { width: 320, height: 240, fps: 15 };
@@ -57,8 +58,13 @@ struct Ends {
 
 /// A call of `length`; the kiosk's application sends a live SpO2 every 500 ms, and both applications hang
 /// up after `hang_up_after` when given (as each does when the server says the consult ended).
-async fn call(length: Duration, doctor_records: Option<std::path::PathBuf>, hang_up_after: Option<Duration>) -> Ends {
-    let mut kiosk = Call::new(&NetworkSetup::loopback(), synthetic(None)).await.unwrap();
+async fn call(
+    kiosk_media: Media,
+    length: Duration,
+    doctor_records: Option<std::path::PathBuf>,
+    hang_up_after: Option<Duration>,
+) -> Ends {
+    let mut kiosk = Call::new(&NetworkSetup::loopback(), kiosk_media).await.unwrap();
     let mut doctor = Call::new(&NetworkSetup::loopback(), synthetic(doctor_records)).await.unwrap();
     let offer = kiosk.offer().await.unwrap();
     let answer = doctor.answer(&offer).await.unwrap();
@@ -102,7 +108,7 @@ fn check_received(side: &str, report: &CallReport) {
 async fn a_call_carries_pictures_speech_and_vitals_both_ways() {
     let dir = tempfile::tempdir().unwrap();
     let Ends { kiosk, doctor, kiosk_watch, doctor_watch } =
-        call(Duration::from_secs(8), Some(dir.path().to_path_buf()), None).await;
+        call(synthetic(None), Duration::from_secs(8), Some(dir.path().to_path_buf()), None).await;
     check_received("kiosk", &kiosk);
     check_received("doctor", &doctor);
     assert!(doctor.vitals_received >= 5, "the kiosk's live SpO2 reached the doctor: {}", doctor.vitals_received);
@@ -123,11 +129,53 @@ async fn a_call_carries_pictures_speech_and_vitals_both_ways() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hanging_up_ends_the_call_at_once_with_both_summaries() {
-    let Ends { kiosk, doctor, .. } = call(Duration::from_secs(120), None, Some(Duration::from_secs(4))).await;
+    let Ends { kiosk, doctor, .. } =
+        call(synthetic(None), Duration::from_secs(120), None, Some(Duration::from_secs(4))).await;
     for (side, report) in [("kiosk", &kiosk), ("doctor", &doctor)] {
         let seconds = report.summary.seconds;
         assert!((2..=6).contains(&seconds), "{side}: the call ended when hung up, after {seconds} s");
         assert!(report.summary.mean_fps >= 8.0, "{side}: media flowed until then: {:?}", report.summary);
         assert!(report.remote_summary.is_some(), "{side}: the far end's summary still arrived");
     }
+}
+
+/// A camera on a shaky cable: its pictures fail for a stretch, then come again.
+struct GlitchingCamera {
+    camera: SyntheticVideo,
+    pictures: u32,
+    failing: std::ops::Range<u32>,
+}
+
+impl VideoSource for GlitchingCamera {
+    fn format(&self) -> VideoFormat {
+        self.camera.format()
+    }
+    fn next_frame(&mut self) -> Result<Option<I420Frame>, MediaError> {
+        self.pictures += 1;
+        let picture = self.camera.next_frame();
+        if self.failing.contains(&self.pictures) {
+            Err(MediaError::Camera("the cable came loose".into()))
+        } else {
+            picture
+        }
+    }
+    fn capture_still(&mut self) -> Result<StillPhoto, MediaError> {
+        self.camera.capture_still()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pictures_come_again_after_the_camera_fails_for_a_moment() {
+    let mut media = synthetic(None);
+    let camera = SyntheticVideo::new(media.video.format(), system_clock()).unwrap();
+    // At 15 frames a second: fine for 2 s, failing for 1 s, then fine again.
+    media.video = Box::new(GlitchingCamera { camera, pictures: 0, failing: 30..45 });
+    let Ends { doctor, .. } = call(media, Duration::from_secs(8), None, None).await;
+    let after_the_glitch: Vec<u32> = doctor.seconds.iter().skip(5).map(|s| s.pictures).collect();
+    assert!(after_the_glitch.len() >= 2, "{:?}", doctor.seconds);
+    assert!(
+        after_the_glitch.iter().all(|&pictures| pictures >= 8),
+        "the doctor sees the kiosk again: {:?}",
+        doctor.seconds
+    );
 }
