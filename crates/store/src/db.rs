@@ -95,13 +95,11 @@ async fn probe_with(path: &Path, key: &DbKey, access: Access) -> Result<SqliteCo
         .connect()
         .await
         .map_err(|e| classify(StoreError::db("open"), e))?;
-    let keyed = apply_key(&mut conn, key).await.map_err(|e| Probe::Failed(StoreError::db("open")(e)));
-    match async {
-        keyed?;
-        prove_key(&mut conn, path).await
-    }
-    .await
-    {
+    let checked = match apply_key(&mut conn, key).await {
+        Ok(()) => prove_key(&mut conn, path).await,
+        Err(e) => Err(Probe::Failed(StoreError::db("open")(e))),
+    };
+    match checked {
         Ok(()) => Ok(conn),
         Err(e) => {
             // Closed here rather than dropped: a close left to the worker thread can outlive the process.
