@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use bytes::BytesMut;
 use eclinic_call::channel::{CameraCommand, Message};
 use eclinic_call::meter::{CallSummary, SecondStats};
+use eclinic_call::reconnect::LinkState;
 use eclinic_media::audio::AudioSource;
 use eclinic_media::video::VideoSource;
 use tokio::sync::{mpsc, watch};
@@ -23,6 +24,7 @@ use crate::hooks::{CallCommand, CallHooks, CallObserver};
 use crate::peer::{NetworkSetup, Peer, PeerEvent};
 use crate::photos::PhotoExchange;
 use crate::receive::receive_track;
+use crate::restart::IceRestart;
 use crate::send::{Camera, CameraRequest, OtherCameras, SampleSink, control_rate, pump_audio, pump_video};
 use crate::shared::Shared;
 
@@ -63,8 +65,10 @@ pub struct CallReport {
     /// The far end's summary of what it received, when it arrived before the call closed.
     pub remote_summary: Option<Message>,
     pub vitals_received: u32,
-    /// Times the connection went `Disconnected` and came back.
+    /// Times the connection went `Disconnected` (or `Failed`) and came back.
     pub reconnections: u32,
+    /// ICE restarts this end offered.
+    pub ice_restarts: u32,
 }
 
 pub struct Call {
@@ -159,7 +163,9 @@ impl Call {
         mut on_second: impl FnMut(&SecondStats),
     ) -> Result<CallReport, SessionError> {
         let Self { mut peer, media, channel, started } = self;
-        let CallHooks { observer, mut commands } = hooks;
+        let CallHooks { observer, mut commands, signalling } = hooks;
+        // The offering end is the one that opened the data channel.
+        let mut ice_restart = IceRestart::new(channel.is_some(), signalling);
         let shared = Arc::new(Shared::new());
         let (messages_tx, mut messages) = mpsc::unbounded_channel();
         let mut incoming = Incoming {
@@ -236,18 +242,32 @@ impl Call {
         let mut tick = tokio::time::interval(Duration::from_millis(250));
         while shared.elapsed() < length {
             tokio::select! {
-                event = peer.events.recv() => match event.and_then(|e| incoming.handle(e)) {
-                    Some(RTCPeerConnectionState::Disconnected) => {
-                        disconnected = true;
-                        shared.set_link_up(false);
+                event = peer.events.recv() => match event {
+                    Some(PeerEvent::Gathered) => {
+                        if let Some(restart) = &mut ice_restart {
+                            warn_on_error(restart.handle_gathered(&peer).await, "sending the ICE restart's description");
+                        }
                     }
-                    Some(RTCPeerConnectionState::Connected) if disconnected => {
-                        disconnected = false;
-                        reconnections += 1;
-                        shared.set_link_up(true);
+                    event => {
+                        let link = match event.and_then(|e| incoming.handle(e)) {
+                            Some(RTCPeerConnectionState::Disconnected) => Some(LinkState::Down),
+                            // Only an ICE restart brings a failed connection back.
+                            Some(RTCPeerConnectionState::Failed) if ice_restart.is_some() => Some(LinkState::Down),
+                            Some(RTCPeerConnectionState::Connected) if disconnected => {
+                                reconnections += 1;
+                                Some(LinkState::Up)
+                            }
+                            Some(RTCPeerConnectionState::Failed | RTCPeerConnectionState::Closed) => break,
+                            _ => None,
+                        };
+                        if let Some(link) = link {
+                            disconnected = link == LinkState::Down;
+                            shared.set_link_up(!disconnected);
+                            if let Some(restart) = &mut ice_restart {
+                                restart.handle_state(shared.elapsed(), link);
+                            }
+                        }
                     }
-                    Some(RTCPeerConnectionState::Failed | RTCPeerConnectionState::Closed) => break,
-                    _ => {}
                 },
                 Some(message) = messages.recv() => match message {
                     Message::Vital(_) => vitals_received += 1,
@@ -284,6 +304,13 @@ impl Call {
                         let _ = camera_requests.send(CameraRequest::Still);
                     }
                     CallCommand::HangUp => break,
+                    CallCommand::RemoteDescription(description) => match &mut ice_restart {
+                        Some(restart) => warn_on_error(
+                            restart.handle_remote(&peer, description).await,
+                            "taking the far end's ICE restart",
+                        ),
+                        None => tracing::warn!("a description during the call, but this call has no signalling"),
+                    },
                 },
                 Some(still) = stills.recv() => {
                     stills_asked = stills_asked.saturating_sub(1);
@@ -297,6 +324,9 @@ impl Call {
                 }
                 _ = tick.tick() => {
                     photos.handle_timeout(shared.elapsed_ms());
+                    if let Some(restart) = &mut ice_restart {
+                        warn_on_error(restart.poll(shared.elapsed(), &peer).await, "restarting ICE");
+                    }
                     if let Some(second) = shared.meter(|m| m.poll_second(shared.elapsed())) {
                         on_second(&second);
                         seconds.push(second);
@@ -337,7 +367,8 @@ impl Call {
         }
         peer.connection.close().await.map_err(SessionError::webrtc("closing"))?;
         incoming.finish().await;
-        Ok(CallReport { connect_ms, seconds, summary, remote_summary, vitals_received, reconnections })
+        let ice_restarts = ice_restart.map_or(0, |restart| restart.restarts());
+        Ok(CallReport { connect_ms, seconds, summary, remote_summary, vitals_received, reconnections, ice_restarts })
     }
 }
 
@@ -373,6 +404,13 @@ async fn verify_remote_certificate(peer: &Peer) -> Result<(), SessionError> {
     tracing::warn!("the far end's certificate does not match its signalled fingerprint");
     peer.connection.close().await.map_err(SessionError::webrtc("closing"))?;
     Err(SessionError::ConnectionFailed)
+}
+
+/// A step of an ICE restart that went wrong is logged: the call goes on, and the next restart tries again.
+fn warn_on_error(outcome: Result<(), SessionError>, what: &str) {
+    if let Err(e) = outcome {
+        tracing::warn!(error = %e, "{what}");
+    }
 }
 
 fn quality_summary(summary: &CallSummary) -> Message {

@@ -1,6 +1,7 @@
 //! What an application gives a call besides its media: an observer that sees the pictures going out (the
 //! self-view, from the same capture that feeds the encoder) and coming in, and the far end's messages; and
-//! a command queue to send data-channel messages, take photos and hang up.
+//! a command queue to send data-channel messages, take photos and hang up; and, when the application has
+//! signalling during the call, the way ICE restarts go out and come in.
 
 use std::sync::Arc;
 
@@ -42,12 +43,26 @@ pub enum CallCommand {
     TakePhoto,
     /// Ends the call now.
     HangUp,
+    /// The far end's session description during the call, from the signalling: its ICE restart's offer (to
+    /// answer), or the answer to this end's.
+    RemoteDescription(Description),
+}
+
+/// A session description exchanged during a call to restart ICE.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Description {
+    Offer(String),
+    Answer(String),
 }
 
 /// The application's side of a running call.
 pub struct CallHooks {
     pub observer: Arc<dyn CallObserver>,
     pub commands: mpsc::UnboundedReceiver<CallCommand>,
+    /// Where this end's descriptions during the call go (its ICE restart's offer, its answer to the far
+    /// end's), for the signalling to carry. Without it the call relies on ICE consent alone: it survives an
+    /// outage shorter than ICE's failure timeout on the same path, and nothing else.
+    pub signalling: Option<mpsc::UnboundedSender<Description>>,
 }
 
 impl std::fmt::Debug for CallHooks {
@@ -60,6 +75,17 @@ impl CallHooks {
     /// Hooks with `observer`, and the sender of their commands.
     pub fn new(observer: Arc<dyn CallObserver>) -> (Self, mpsc::UnboundedSender<CallCommand>) {
         let (sender, commands) = mpsc::unbounded_channel();
-        (Self { observer, commands }, sender)
+        (Self { observer, commands, signalling: None }, sender)
+    }
+
+    /// Hooks whose call restarts ICE through the application's signalling: the receiver yields this end's
+    /// descriptions to carry to the far end, whose descriptions come back as
+    /// [`CallCommand::RemoteDescription`].
+    pub fn with_signalling(
+        observer: Arc<dyn CallObserver>,
+    ) -> (Self, mpsc::UnboundedSender<CallCommand>, mpsc::UnboundedReceiver<Description>) {
+        let (hooks, commands) = Self::new(observer);
+        let (signalling, descriptions) = mpsc::unbounded_channel();
+        (Self { signalling: Some(signalling), ..hooks }, commands, descriptions)
     }
 }

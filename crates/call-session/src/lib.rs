@@ -14,12 +14,13 @@ mod peer;
 mod photos;
 mod receive;
 mod recorder;
+mod restart;
 mod send;
 mod shared;
 
 pub use call::{Call, CallReport, Media};
 pub use error::SessionError;
-pub use hooks::{CallCommand, CallHooks, CallObserver, Unobserved};
+pub use hooks::{CallCommand, CallHooks, CallObserver, Description, Unobserved};
 pub use peer::{IceServer, NetworkSetup};
 pub use photos::PhotoProgress;
 pub use send::OtherCameras;

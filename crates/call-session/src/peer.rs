@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use eclinic_call::reconnect::RESTART_EVERY;
+use rtc::peer_connection::configuration::RTCOfferOptions;
 use rtc::peer_connection::configuration::setting_engine::SettingEngineBuilder;
 use rtc::rtp_transceiver::rtp_sender::RtpCodecKind;
 use tokio::sync::mpsc;
@@ -33,6 +35,11 @@ const ICE_DISCONNECTED_AFTER: Duration = Duration::from_secs(3);
 /// ...and only this long is `Failed`, so a 10 s radio outage is survived without renegotiating.
 const ICE_FAILED_AFTER: Duration = Duration::from_secs(30);
 const ICE_KEEPALIVE: Duration = Duration::from_secs(2);
+const ICE_CHECK_INTERVAL: Duration = Duration::from_millis(200);
+/// Checks of one candidate pair before it counts as failed: webrtc-rs gives up after 1.4 s, and an ICE
+/// restart made during an outage would then stop checking before the link came back. Checking for as long
+/// as a restart lasts (the next one comes after `RESTART_EVERY`) reconnects as soon as the link returns.
+const ICE_CHECKS_PER_PAIR: u16 = (RESTART_EVERY.as_millis() / ICE_CHECK_INTERVAL.as_millis()) as u16;
 
 /// A STUN or TURN server, as the signalling server hands them out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +154,10 @@ impl Peer {
             RTCConfigurationBuilder::new().with_ice_servers(ice_servers).with_ice_transport_policy(policy).build();
         let settings = SettingEngineBuilder::new()
             .with_ice_timeouts(Some(ICE_DISCONNECTED_AFTER), Some(ICE_FAILED_AFTER), Some(ICE_KEEPALIVE))
+            .with_ice_connection_attempts(Some(ICE_CHECK_INTERVAL), Some(ICE_CHECKS_PER_PAIR))
+            // A restart starts afresh: new sockets (the modem may have come back with another address) and
+            // new TURN allocations (the relay may have lost the old ones), not the candidates that failed.
+            .with_discard_local_candidates_during_ice_restart(true)
             .build();
         let connection = PeerConnectionBuilder::new()
             .with_configuration(configuration)
@@ -186,12 +197,24 @@ impl Peer {
         }
     }
 
-    /// Sets the local description and waits until every candidate is in it.
-    async fn gather(&mut self, description: RTCSessionDescription) -> Result<String, SessionError> {
+    /// Sets the local description; gathering its candidates starts, and `PeerEvent::Gathered` says when it is
+    /// complete.
+    pub(crate) async fn set_local(&self, description: RTCSessionDescription) -> Result<(), SessionError> {
         self.connection
             .set_local_description(description)
             .await
-            .map_err(SessionError::webrtc("setting the local description"))?;
+            .map_err(SessionError::webrtc("setting the local description"))
+    }
+
+    /// The local description with every candidate gathered so far.
+    pub(crate) async fn local_sdp(&self) -> Result<String, SessionError> {
+        let local = self.connection.local_description().await;
+        local.map(|d| d.sdp).ok_or(SessionError::Description("no local description after gathering".to_owned()))
+    }
+
+    /// Sets the local description and waits until every candidate is in it.
+    async fn gather(&mut self, description: RTCSessionDescription) -> Result<String, SessionError> {
+        self.set_local(description).await?;
         let mut others = Vec::new();
         let outcome = loop {
             match self.next_event(GATHERING_LIMIT, "ICE gathering").await {
@@ -202,24 +225,34 @@ impl Peer {
         };
         self.held_back.extend(others);
         outcome?;
-        let local = self.connection.local_description().await;
-        local.map(|d| d.sdp).ok_or(SessionError::Description("no local description after gathering".to_owned()))
+        self.local_sdp().await
     }
 
     pub(crate) async fn offer(&mut self) -> Result<String, SessionError> {
-        let offer = self.connection.create_offer(None).await.map_err(SessionError::webrtc("creating the offer"))?;
+        let offer = self.create_offer(false).await?;
         self.gather(offer).await
     }
 
+    /// An offer; with `ice_restart`, with new ICE credentials (the connection re-gathers its candidates).
+    pub(crate) async fn create_offer(&self, ice_restart: bool) -> Result<RTCSessionDescription, SessionError> {
+        let options = ice_restart.then_some(RTCOfferOptions { ice_restart });
+        self.connection.create_offer(options).await.map_err(SessionError::webrtc("creating the offer"))
+    }
+
     pub(crate) async fn answer(&mut self, offer_sdp: &str) -> Result<String, SessionError> {
-        let offer =
-            RTCSessionDescription::offer(offer_sdp.to_owned()).map_err(|e| SessionError::Description(e.to_string()))?;
-        self.connection.set_remote_description(offer).await.map_err(|e| SessionError::Description(e.to_string()))?;
-        let answer = self.connection.create_answer(None).await.map_err(SessionError::webrtc("creating the answer"))?;
+        let answer = self.create_answer(offer_sdp).await?;
         self.gather(answer).await
     }
 
-    pub(crate) async fn accept_answer(&mut self, answer_sdp: &str) -> Result<(), SessionError> {
+    /// Takes the far end's offer (new ICE credentials in it restart ICE here too) and makes the answer.
+    pub(crate) async fn create_answer(&self, offer_sdp: &str) -> Result<RTCSessionDescription, SessionError> {
+        let offer =
+            RTCSessionDescription::offer(offer_sdp.to_owned()).map_err(|e| SessionError::Description(e.to_string()))?;
+        self.connection.set_remote_description(offer).await.map_err(|e| SessionError::Description(e.to_string()))?;
+        self.connection.create_answer(None).await.map_err(SessionError::webrtc("creating the answer"))
+    }
+
+    pub(crate) async fn accept_answer(&self, answer_sdp: &str) -> Result<(), SessionError> {
         let answer = RTCSessionDescription::answer(answer_sdp.to_owned())
             .map_err(|e| SessionError::Description(e.to_string()))?;
         self.connection.set_remote_description(answer).await.map_err(|e| SessionError::Description(e.to_string()))

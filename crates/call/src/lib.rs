@@ -6,6 +6,7 @@
 //! - [`video_rx`] and [`audio_rx`]: received RTP back into pictures (waiting for retransmissions, asking for
 //!   keyframes) and speech (concealing or FEC-recovering lost frames).
 //! - [`meter`]: the call's per-second statistics and summary.
+//! - [`reconnect`]: when the offering end restarts ICE after the connection went down.
 //! - [`channel`] and [`photo`]: the data-channel protocol for vitals, chat, photos, camera control and
 //!   pushed notes, and resumable photo transfer over it.
 
@@ -15,5 +16,6 @@ pub mod channel;
 pub mod meter;
 pub mod photo;
 pub mod rate;
+pub mod reconnect;
 mod sequence;
 pub mod video_rx;

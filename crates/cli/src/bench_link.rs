@@ -2,19 +2,20 @@
 //!
 //! The link is `eclinic-linklab` in a UDP relay on loopback, not `tc netem`: this project's machines run a
 //! kernel without netem. The relay stands between the two ends the way a router would: each end's ICE host
-//! candidate is rewritten, in the descriptions relayed over stdio, to a relay port, so every packet crosses
-//! the emulated uplink (kiosk to doctor) or downlink. The signalling server is not on the media path and is
+//! candidate is rewritten, in the descriptions relayed over stdio (the first ones and every ICE restart's), to
+//! a relay port, so every packet crosses the emulated uplink (kiosk to doctor) or downlink. The signalling server is not on the media path and is
 //! left out.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use eclinic_linklab::{Link, Loss, Shape};
 use tokio::net::UdpSocket;
+use tokio::sync::watch;
 
 use crate::args::LinkBenchArgs;
 use crate::commands::Failure;
@@ -113,11 +114,12 @@ impl Relay {
         socket.local_addr().map_err(failure)
     }
 
-    /// Carries packets from `from` through `link` to `to`, sent from `out`, until the task is aborted.
+    /// Carries packets from `from` through `link` to `to` (the end's address, which moves when an ICE
+    /// restart binds new sockets), sent from `out`, until the task is aborted.
     fn direction(
         from: Arc<UdpSocket>,
         out: Arc<UdpSocket>,
-        to: SocketAddr,
+        to: watch::Receiver<SocketAddr>,
         mut link: Link<Vec<u8>>,
     ) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
@@ -126,6 +128,7 @@ impl Relay {
             loop {
                 let now = epoch.elapsed();
                 while let Some(packet) = link.poll_delivery(now) {
+                    let to = *to.borrow();
                     let _ = out.send_to(&packet, to).await;
                 }
                 let wake = link.poll_timeout().map_or(ms(50), |at| at.saturating_sub(now)).min(ms(50));
@@ -142,7 +145,9 @@ impl Relay {
     }
 }
 
-/// The host candidate's address in a description, and the description with it replaced by `relay`.
+/// The end's host address in a description, and the description with every UDP candidate replaced by
+/// `relay`. The address is the last candidate's: an ICE restart lists its fresh socket after the ones it
+/// closed.
 fn through_relay(sdp: &str, relay: SocketAddr) -> Result<(SocketAddr, String), Failure> {
     let mut original = None;
     let lines: Vec<String> = sdp
@@ -153,7 +158,7 @@ fn through_relay(sdp: &str, relay: SocketAddr) -> Result<(SocketAddr, String), F
                 line.starts_with("a=candidate:") && fields.len() > 7 && fields[2].eq_ignore_ascii_case("udp");
             let address = format!("{}:{}", fields.get(4).unwrap_or(&""), fields.get(5).unwrap_or(&""));
             if let (true, Ok(address)) = (is_udp_candidate, address.parse::<SocketAddr>()) {
-                original.get_or_insert(address);
+                original = Some(address);
                 let mut fields: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
                 fields[4] = relay.ip().to_string();
                 fields[5] = relay.port().to_string();
@@ -188,11 +193,40 @@ fn call_process(role: &str, seconds: u64, stats: &Path) -> Result<Child, Failure
         .map_err(failure)
 }
 
-fn first_line(child: &mut Child) -> Result<String, Failure> {
-    let stdout = child.stdout.as_mut().ok_or_else(|| failure("no stdout"))?;
+/// The description lines one end writes.
+fn lines_of(child: &mut Child) -> Result<BufReader<ChildStdout>, Failure> {
+    child.stdout.take().map(BufReader::new).ok_or_else(|| failure("no stdout"))
+}
+
+fn next_line(lines: &mut BufReader<ChildStdout>) -> Result<String, Failure> {
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).map_err(failure)?;
+    lines.read_line(&mut line).map_err(failure)?;
     Ok(line)
+}
+
+/// Carries the descriptions one end writes after the first (its ICE restarts) to the other end, through the
+/// relay like the first, on a thread of its own (pipes block) until either end closes. The relay then sends
+/// to the end's new address.
+fn forward_lines(
+    mut from: BufReader<ChildStdout>,
+    to: Option<ChildStdin>,
+    relay: SocketAddr,
+    end_address: watch::Sender<SocketAddr>,
+) {
+    let Some(mut to) = to else { return };
+    std::thread::spawn(move || {
+        while let Ok(line) = next_line(&mut from) {
+            if line.is_empty() {
+                break;
+            }
+            // A line that is not a description is the end's to explain on its stderr; it is not passed on.
+            let Ok((address, rewritten)) = rewrite_line(&line, relay) else { continue };
+            end_address.send_replace(address);
+            if to.write_all(rewritten.as_bytes()).and_then(|()| to.flush()).is_err() {
+                break;
+            }
+        }
+    });
 }
 
 /// CPU seconds and peak resident memory of a running process.
@@ -204,26 +238,31 @@ async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path, index: usize) -> Re
     let relay = Relay::bind().await?;
     let (kiosk_stats, doctor_stats) =
         (dir.join(format!("run-{index}-kiosk.json")), dir.join(format!("run-{index}-doctor.json")));
+    let (as_kiosk, as_doctor) = (Relay::address(&relay.as_kiosk)?, Relay::address(&relay.as_doctor)?);
     let mut kiosk = call_process("kiosk", seconds, &kiosk_stats)?;
-    let offer = first_line(&mut kiosk)?;
-    let (kiosk_address, offer) = rewrite_line(&offer, Relay::address(&relay.as_kiosk)?)?;
+    let mut kiosk_lines = lines_of(&mut kiosk)?;
+    let (kiosk_address, offer) = rewrite_line(&next_line(&mut kiosk_lines)?, as_kiosk)?;
     let mut doctor = call_process("doctor", seconds, &doctor_stats)?;
+    let mut doctor_lines = lines_of(&mut doctor)?;
     doctor.stdin.as_mut().ok_or_else(|| failure("no stdin"))?.write_all(offer.as_bytes()).map_err(failure)?;
-    let answer = first_line(&mut doctor)?;
-    let (doctor_address, answer) = rewrite_line(&answer, Relay::address(&relay.as_doctor)?)?;
+    let (doctor_address, answer) = rewrite_line(&next_line(&mut doctor_lines)?, as_doctor)?;
+    let (doctor_address, to_doctor) = watch::channel(doctor_address);
+    let (kiosk_address, to_kiosk) = watch::channel(kiosk_address);
     let up = Relay::direction(
         Arc::clone(&relay.as_doctor),
         Arc::clone(&relay.as_kiosk),
-        doctor_address,
+        to_doctor,
         Link::new(setup.uplink.clone(), 1),
     );
     let down = Relay::direction(
         Arc::clone(&relay.as_kiosk),
         Arc::clone(&relay.as_doctor),
-        kiosk_address,
+        to_kiosk,
         Link::new(setup.downlink.clone(), 2),
     );
     kiosk.stdin.as_mut().ok_or_else(|| failure("no stdin"))?.write_all(answer.as_bytes()).map_err(failure)?;
+    forward_lines(kiosk_lines, doctor.stdin.take(), as_kiosk, kiosk_address);
+    forward_lines(doctor_lines, kiosk.stdin.take(), as_doctor, doctor_address);
 
     let started = Instant::now();
     let mut last = [None, None];

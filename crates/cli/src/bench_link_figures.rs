@@ -86,6 +86,7 @@ pub fn figures(name: &str, uplink: &Shape, kiosk: &Value, doctor: &Value, usage:
         convergence: convergence(uplink, &estimate),
         outage_recovery_s: outage_recovery_s.flatten(),
         reconnections: kiosk["reconnections"].as_u64().unwrap_or(0),
+        ice_restarts: kiosk["ice_restarts"].as_u64().unwrap_or(0),
         kiosk_cpu_percent: cpu_percent(usage[0]),
         doctor_cpu_percent: cpu_percent(usage[1]),
         kiosk_peak_rss_kib: usage[0].map(|((_, rss), _)| rss),

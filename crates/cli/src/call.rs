@@ -2,7 +2,7 @@
 //! WebRTC peer can be the other end) or through the signalling server (the kiosk queues, the doctor takes the
 //! patient and offers); then `eclinic-call-session` runs the call and the statistics are reported.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use std::sync::Arc;
@@ -10,13 +10,15 @@ use std::time::Duration;
 
 use eclinic_call::channel::{LiveVital, Message};
 use eclinic_call_session::{
-    Call, CallCommand, CallHooks, CallReport, IceServer, Media, NetworkSetup, SessionError, Unobserved,
+    Call, CallCommand, CallHooks, CallReport, Description as SessionDescription, IceServer, Media, NetworkSetup,
+    SessionError, Unobserved,
 };
 use eclinic_connect::{ConnectError, ServerClient, Signal, trust_certificate};
 use eclinic_media::audio::{AudioSource, SyntheticVoice, WavSource};
 use eclinic_media::video::{SyntheticVideo, VideoFormat, VideoSource, Y4mSource, system_clock};
 use eclinic_signal::{ClientMessage as C, ErrorCode, Priority, ServerMessage as S};
 use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
 
 use crate::args::{CallArgs, CallRole};
 use crate::commands::Failure;
@@ -64,7 +66,20 @@ fn media(args: &CallArgs) -> Result<Media, Failure> {
     })
 }
 
+/// The call engine's own log on stderr, beside the per-second lines: this end's notices, anyone's warnings.
+fn log_to_stderr() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_target("eclinic", tracing::Level::INFO)
+        .with_default(tracing::Level::WARN);
+    let log = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(std::io::stderr().is_terminal());
+    // Only this command sets a subscriber; a second one (never) would be refused harmlessly.
+    let _ = tracing_subscriber::registry().with(log).with(filter).try_init();
+}
+
 pub async fn run(args: &CallArgs) -> Result<Report, Failure> {
+    log_to_stderr();
     if let Some(dir) = &args.record_dir {
         std::fs::create_dir_all(dir).map_err(|e| Failure::usage(format!("--record-dir {}: {e}", dir.display())))?;
     }
@@ -90,15 +105,96 @@ fn print_description(kind: &str, sdp: String) -> Result<(), Failure> {
     writeln!(stdout, "{line}").and_then(|()| stdout.flush()).map_err(signal_failure)
 }
 
-fn read_description(expected: &str) -> Result<String, Failure> {
+/// The next description line on stdin; `None` at its end.
+fn read_line() -> Result<Option<Description>, Failure> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(signal_failure)?;
-    let description: Description = serde_json::from_str(line.trim())
-        .map_err(|e| signal_failure(format!("stdin is not a session description line: {e}")))?;
+    if std::io::stdin().lock().read_line(&mut line).map_err(signal_failure)? == 0 {
+        return Ok(None);
+    }
+    serde_json::from_str(line.trim())
+        .map(Some)
+        .map_err(|e| signal_failure(format!("stdin is not a session description line: {e}")))
+}
+
+fn read_description(expected: &str) -> Result<String, Failure> {
+    let description = read_line()?.ok_or_else(|| signal_failure(format!("stdin ended before the {expected}")))?;
     if description.kind != expected {
         return Err(signal_failure(format!("expected an {expected} on stdin, got an {}", description.kind)));
     }
     Ok(description.sdp)
+}
+
+/// The descriptions on stdin after the first, read on a thread of their own (stdin blocks) until it ends
+/// or a line is not a description.
+fn stdin_descriptions() -> mpsc::UnboundedReceiver<SessionDescription> {
+    let (sender, descriptions) = mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        loop {
+            let description = match read_line() {
+                Ok(Some(Description { kind, sdp })) if kind == "offer" => SessionDescription::Offer(sdp),
+                Ok(Some(Description { kind, sdp })) if kind == "answer" => SessionDescription::Answer(sdp),
+                Ok(Some(Description { kind, .. })) => {
+                    eprintln!("ignored a line on stdin that is neither an offer nor an answer: {kind}");
+                    continue;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    eprintln!("stopped reading stdin: {}", e.message);
+                    break;
+                }
+            };
+            if sender.send(description).is_err() {
+                break;
+            }
+        }
+    });
+    descriptions
+}
+
+/// How the call's descriptions travel once it runs (ICE restarts), as the first ones did.
+enum Signalling<'a> {
+    Stdio(mpsc::UnboundedReceiver<SessionDescription>),
+    Server { signal: &'a mut Signal, consult_id: String },
+}
+
+impl Signalling<'_> {
+    async fn send(&mut self, description: SessionDescription) -> Result<(), Failure> {
+        match (self, description) {
+            (Self::Stdio(_), SessionDescription::Offer(sdp)) => print_description("offer", sdp),
+            (Self::Stdio(_), SessionDescription::Answer(sdp)) => print_description("answer", sdp),
+            (Self::Server { signal, consult_id }, description) => {
+                let consult_id = consult_id.clone();
+                let message = match description {
+                    SessionDescription::Offer(sdp) => C::Offer { consult_id, sdp },
+                    SessionDescription::Answer(sdp) => C::Answer { consult_id, sdp },
+                };
+                signal.send(&message).await.map_err(signal_failure)
+            }
+        }
+    }
+
+    /// The far end's next description; never, once the way in is closed.
+    async fn recv(&mut self) -> SessionDescription {
+        loop {
+            let received = match self {
+                Self::Stdio(descriptions) => descriptions.recv().await,
+                Self::Server { signal, .. } => match signal.recv().await {
+                    Ok(Some(S::Offer { sdp, .. })) => Some(SessionDescription::Offer(sdp)),
+                    Ok(Some(S::Answer { sdp, .. })) => Some(SessionDescription::Answer(sdp)),
+                    Ok(Some(_)) => continue,
+                    Ok(None) => None,
+                    Err(e) => {
+                        eprintln!("the signalling connection failed during the call: {e}");
+                        None
+                    }
+                },
+            };
+            match received {
+                Some(description) => return description,
+                None => std::future::pending::<()>().await,
+            }
+        }
+    }
 }
 
 /// The kiosk offers, the doctor answers; the descriptions travel as JSON lines over stdout and stdin.
@@ -115,13 +211,15 @@ async fn over_stdio(args: &CallArgs, network: NetworkSetup) -> Result<CallReport
             print_description("answer", call.answer(&offer).await.map_err(session_failure)?)?;
         }
     }
-    run_call(call, args).await
+    run_call(call, args, Signalling::Stdio(stdin_descriptions())).await
 }
 
-/// Runs the call; a headless kiosk reports a simulated SpO2 every second, as a kiosk's oximeter would.
-async fn run_call(call: Call, args: &CallArgs) -> Result<CallReport, Failure> {
+/// Runs the call, carrying its ICE restarts through `signalling`; a headless kiosk reports a simulated SpO2
+/// every second, as a kiosk's oximeter would.
+async fn run_call(call: Call, args: &CallArgs, mut signalling: Signalling<'_>) -> Result<CallReport, Failure> {
     let length = Duration::from_secs(args.seconds);
-    let (hooks, commands) = CallHooks::new(Arc::new(Unobserved));
+    let (hooks, commands, mut outgoing) = CallHooks::with_signalling(Arc::new(Unobserved));
+    let restarts = commands.clone();
     let vitals = (args.role == CallRole::Kiosk).then(|| {
         tokio::spawn(async move {
             let started = tokio::time::Instant::now();
@@ -136,7 +234,7 @@ async fn run_call(call: Call, args: &CallArgs) -> Result<CallReport, Failure> {
             }
         })
     });
-    let report = call.run(length, hooks, |second| {
+    let run = call.run(length, hooks, |second| {
         eprintln!(
             "{:>3} s  send {:>6.1} kb/s  receive {:>6.1} kb/s  estimate {:>6.1} kb/s  {:>2} fps {}x{}  freeze {} ms",
             second.second,
@@ -148,8 +246,21 @@ async fn run_call(call: Call, args: &CallArgs) -> Result<CallReport, Failure> {
             second.height,
             second.freeze_ms
         );
-    })
-    .await;
+    });
+    tokio::pin!(run);
+    let report = loop {
+        tokio::select! {
+            report = &mut run => break report,
+            Some(description) = outgoing.recv() => {
+                if let Err(e) = signalling.send(description).await {
+                    eprintln!("an ICE restart's description did not go out: {}", e.message);
+                }
+            }
+            description = signalling.recv() => {
+                let _ = restarts.send(CallCommand::RemoteDescription(description));
+            }
+        }
+    };
     if let Some(vitals) = vitals {
         vitals.abort();
     }
@@ -204,8 +315,8 @@ async fn through_server(args: &CallArgs, server: &str, mut network: NetworkSetup
                 }
             };
             let answer = call.answer(&offer).await.map_err(session_failure)?;
-            signal.send(&C::Answer { consult_id, sdp: answer }).await.map_err(signal_failure)?;
-            run_call(call, args).await?
+            signal.send(&C::Answer { consult_id: consult_id.clone(), sdp: answer }).await.map_err(signal_failure)?;
+            run_call(call, args, Signalling::Server { signal: &mut signal, consult_id }).await?
         }
         CallRole::Doctor => {
             let consult_id = 'taking: loop {
@@ -233,7 +344,9 @@ async fn through_server(args: &CallArgs, server: &str, mut network: NetworkSetup
                 }
             };
             call.accept_answer(&answer).await.map_err(session_failure)?;
-            let report = run_call(call, args).await?;
+            let report =
+                run_call(call, args, Signalling::Server { signal: &mut signal, consult_id: consult_id.clone() })
+                    .await?;
             signal.send(&C::End { consult_id }).await.map_err(signal_failure)?;
             report
         }

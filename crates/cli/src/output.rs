@@ -73,6 +73,8 @@ pub struct LinkRunOut {
     /// Seconds from the end of an outage to the first pictures.
     pub outage_recovery_s: Option<f64>,
     pub reconnections: u64,
+    /// ICE restarts the offering end (the kiosk, over stdio) made.
+    pub ice_restarts: u64,
     pub kiosk_cpu_percent: Option<f64>,
     pub doctor_cpu_percent: Option<f64>,
     pub kiosk_peak_rss_kib: Option<u64>,
@@ -89,6 +91,8 @@ pub struct CallOut {
     pub remote_summary: Option<CallSummaryOut>,
     pub vitals_received: u32,
     pub reconnections: u32,
+    /// ICE restarts this end offered.
+    pub ice_restarts: u32,
 }
 
 #[derive(Debug, Serialize)]
@@ -170,6 +174,7 @@ impl From<&eclinic_call_session::CallReport> for CallOut {
             remote_summary,
             vitals_received: report.vitals_received,
             reconnections: report.reconnections,
+            ice_restarts: report.ice_restarts,
         }
     }
 }

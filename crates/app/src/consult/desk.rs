@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use eclinic_call::channel::{Message, RecordId};
 use eclinic_call_session::{
-    Call, CallCommand, CallHooks, CallObserver, CallReport, NetworkSetup, PhotoProgress, SessionError,
+    Call, CallCommand, CallHooks, CallObserver, CallReport, Description, NetworkSetup, PhotoProgress, SessionError,
 };
 use eclinic_connect::{ConnectError, Signal};
 use eclinic_domain::NoteId;
@@ -85,6 +85,8 @@ struct RunningCall {
     started: tokio::time::Instant,
     vitals: Pace,
     commands: mpsc::UnboundedSender<CallCommand>,
+    /// This end's descriptions for an ICE restart, to send through the server.
+    descriptions: mpsc::UnboundedReceiver<Description>,
     task: JoinHandle<Result<CallReport, SessionError>>,
 }
 
@@ -127,14 +129,19 @@ fn fail(sink: &dyn ConsultSink, error: AppError) {
     sink.event(ConsultEvent::Failed { error: ApiError::from(error) });
 }
 
-/// Waits for the running call to end; never, when there is none.
-async fn call_ended(call: &mut Option<RunningCall>) -> Result<CallReport, SessionError> {
-    match call {
-        Some(running) => match (&mut running.task).await {
-            Ok(result) => result,
-            Err(_) => Err(SessionError::ConnectionFailed),
-        },
-        None => std::future::pending().await,
+/// What the running call has for the desk.
+enum FromCall {
+    Ended(Result<CallReport, SessionError>),
+    /// Its ICE restart's description, for the far end.
+    Description(Description),
+}
+
+/// Waits for the running call to end or to restart ICE; never, when there is none.
+async fn from_call(call: &mut Option<RunningCall>) -> FromCall {
+    let Some(running) = call else { return std::future::pending().await };
+    tokio::select! {
+        ended = &mut running.task => FromCall::Ended(ended.unwrap_or(Err(SessionError::ConnectionFailed))),
+        Some(description) = running.descriptions.recv() => FromCall::Description(description),
     }
 }
 
@@ -167,10 +174,13 @@ pub(super) async fn run(mut line: Line, mut commands: mpsc::UnboundedReceiver<De
                 // The desk was dropped: sign-out, a new visit, or the window closing.
                 None => Next::Stop,
             },
-            ended = call_ended(&mut line.call) => {
-                line.call = None;
-                line.call_ended(ended).await
-            }
+            from_call = from_call(&mut line.call) => match from_call {
+                FromCall::Ended(ended) => {
+                    line.call = None;
+                    line.call_ended(ended).await
+                }
+                FromCall::Description(description) => line.send_description(description).await,
+            },
             Some(arrival) = line.arrived.recv() => {
                 line.handle_arrival(arrival).await;
                 Next::Continue
@@ -279,18 +289,24 @@ impl Line {
                 self.sink.event(ConsultEvent::Taken { label, kiosk });
                 return self.offer(consult_id).await;
             }
-            S::Offer { consult_id, sdp } => return self.answer(consult_id, &sdp).await,
-            S::Answer { sdp, .. } => {
-                if let Some(mut call) = self.offered.take() {
-                    match call.accept_answer(&sdp).await {
-                        Ok(()) => self.start_call(call),
-                        Err(e) => {
-                            call.close().await;
-                            return self.give_up(e.into()).await;
-                        }
-                    }
-                }
+            // A second offer during the call is the doctor's ICE restart.
+            S::Offer { sdp, .. } if self.call.is_some() => {
+                self.to_call(CallCommand::RemoteDescription(Description::Offer(sdp)));
             }
+            S::Offer { consult_id, sdp } => return self.answer(consult_id, &sdp).await,
+            S::Answer { sdp, .. } => match self.offered.take() {
+                Some(mut call) => match call.accept_answer(&sdp).await {
+                    Ok(()) => self.start_call(call),
+                    Err(e) => {
+                        call.close().await;
+                        return self.give_up(e.into()).await;
+                    }
+                },
+                // The kiosk's answer to this end's ICE restart.
+                None => {
+                    self.to_call(CallCommand::RemoteDescription(Description::Answer(sdp)));
+                }
+            },
             S::PeerAway { .. } => self.sink.event(ConsultEvent::PeerAway),
             S::PeerBack { .. } => self.sink.event(ConsultEvent::PeerBack),
             S::Ended { consult_id, outcome } if self.consult.as_ref() == Some(&consult_id) => {
@@ -341,11 +357,6 @@ impl Line {
 
     /// Kiosk: the doctor's offer; answer and start.
     async fn answer(&mut self, consult_id: String, offer: &str) -> Next {
-        if self.call.is_some() {
-            // A second offer is an ICE restart, which this version does not do: the call carries on.
-            tracing::warn!("ignored a renegotiation offer");
-            return Next::Continue;
-        }
         let mut call = match new_call(&self.network, true).await {
             Ok(call) => call,
             Err(e) => return self.give_up(e).await,
@@ -370,13 +381,23 @@ impl Line {
             speaker: Speaker::open_default(),
             arrivals: self.arrivals.clone(),
         };
-        let (hooks, commands) = CallHooks::new(Arc::new(observer));
+        let (hooks, commands, descriptions) = CallHooks::with_signalling(Arc::new(observer));
         let sink = Arc::clone(&self.sink);
         let task = tokio::spawn(call.run(LONGEST_CALL, hooks, move |second| {
             sink.event(ConsultEvent::Second { stats: second.into() });
         }));
         let started = tokio::time::Instant::now();
-        self.call = Some(RunningCall { started, vitals: Pace::new(LIVE_VITAL_EVERY), commands, task });
+        self.call = Some(RunningCall { started, vitals: Pace::new(LIVE_VITAL_EVERY), commands, descriptions, task });
+    }
+
+    /// The running call's ICE restart: its offer (doctor) or answer (kiosk) goes through the server.
+    async fn send_description(&mut self, description: Description) -> Next {
+        let Some(consult_id) = self.consult.clone() else { return Next::Continue };
+        let message = match description {
+            Description::Offer(sdp) => C::Offer { consult_id, sdp },
+            Description::Answer(sdp) => C::Answer { consult_id, sdp },
+        };
+        self.send(&message).await
     }
 
     /// Kiosk: the patient's history goes to the doctor as the call starts (the channel holds it until it

@@ -71,6 +71,9 @@ mod server_process;
 /// A real `eclinic-server`, built beside `eclinic` by the workspace test run.
 pub struct ServerProcess;
 
+/// The server [`ServerProcess::start`] started, stopped when dropped.
+pub type RunningServer = server_process::ServerProcess;
+
 impl ServerProcess {
     pub fn start(dir: &Path, turn: Option<&[String]>) -> server_process::ServerProcess {
         let binary = Path::new(env!("CARGO_BIN_EXE_eclinic")).with_file_name("eclinic-server");

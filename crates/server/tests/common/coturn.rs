@@ -10,13 +10,17 @@ use std::time::Duration;
 pub struct Coturn {
     child: Child,
     port: u16,
+    secret: String,
     _dir: tempfile::TempDir,
 }
 
 impl Coturn {
     pub fn start(secret: &str) -> Self {
+        Self::start_on(secret, free_udp_port())
+    }
+
+    fn start_on(secret: &str, port: u16) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let port = free_udp_port();
         let log = std::fs::File::create(dir.path().join("turn.log")).unwrap();
         let child = Command::new("turnserver")
             .args(["-n", "--no-cli", "--no-tls", "--no-dtls", "--use-auth-secret", "--realm=eclinic"])
@@ -30,9 +34,21 @@ impl Coturn {
             .stderr(Stdio::null())
             .spawn()
             .expect("coturn's turnserver is installed by `cargo xtask test`");
-        let coturn = Self { child, port, _dir: dir };
+        let coturn = Self { child, port, secret: secret.to_owned(), _dir: dir };
         coturn.wait_until_listening();
         coturn
+    }
+
+    /// Kills coturn and starts it again on the same port: every allocation it held is gone, as after a
+    /// relay's crash or a failover.
+    pub fn restart(&mut self) {
+        self.stop();
+        *self = Self::start_on(&self.secret.clone(), self.port);
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Sends STUN Binding requests until coturn answers one.
@@ -57,8 +73,7 @@ impl Coturn {
 
 impl Drop for Coturn {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 
