@@ -24,6 +24,9 @@ pub const FLOOR_BPS: f64 = 40_000.0;
 pub const OVERUSE_QUEUE_MS: f64 = 60.0;
 /// Queueing delay from which a queue is taken to be building.
 const CLEAR_QUEUE_MS: f64 = 25.0;
+/// The deepest cut below what arrives that a long queue adds to the 15 % one: enough to drain a full
+/// queue within a second or so without landing far below the link.
+const DRAIN_FLOOR: f64 = 0.8;
 /// Multiplicative increase per second, far from the last congestion point.
 const GROWTH_PER_SECOND: f64 = 0.15;
 /// After a decrease, the queue needs time to drain before delay means anything again.
@@ -212,21 +215,29 @@ impl LossTolerantEstimator {
             return;
         }
         let received = self.receive_rate_bps();
+        // Already sending well below what arrives, the queue is draining: the delay it still shows and the
+        // packets its overflow dropped are the last cut's news, and cutting again for them sank the estimate
+        // far below the link (38 % of a new capacity after three cuts in a row).
+        let draining = received.is_some_and(|r| self.estimate_bps < 0.9 * r);
         if self.queue_ms > OVERUSE_QUEUE_MS {
             // Below what arrives, and further below the longer the queue, so a deep queue (a capacity drop)
-            // drains in seconds rather than tens of seconds. Already sending below that: hold and let it drain.
-            let drain = (1.0 - self.queue_ms / 1_000.0).clamp(0.6, 1.0);
+            // drains in seconds rather than tens of seconds.
+            let drain = (1.0 - self.queue_ms / 1_000.0).clamp(DRAIN_FLOOR, 1.0);
             let target = 0.85 * drain * received.unwrap_or(self.estimate_bps);
             // What arrived while the queue overflowed is the link's capacity: growth slows near it later.
             self.congestion_point_bps = received.or(self.congestion_point_bps);
-            if target < self.estimate_bps {
+            if target < self.estimate_bps && !draining {
                 self.decrease(now, target, Decision::DelayOveruse);
             } else {
                 self.decision = Decision::Hold;
             }
         } else if self.excess_loss(now, loss) {
-            let excess = loss - self.inherent_loss;
-            self.decrease(now, self.estimate_bps * (1.0 - 0.5 * excess), Decision::ExcessLoss);
+            if draining {
+                self.decision = Decision::Hold;
+            } else {
+                let excess = loss - self.inherent_loss;
+                self.decrease(now, self.estimate_bps * (1.0 - 0.5 * excess), Decision::ExcessLoss);
+            }
         } else {
             self.increase(elapsed, received);
         }

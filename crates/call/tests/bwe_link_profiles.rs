@@ -52,6 +52,22 @@ fn a_capacity_drop_is_followed_within_two_seconds_and_the_queue_drains() {
     assert!((0.6..=1.1).contains(&after), "then {:.0} % of the new capacity", after * 100.0);
 }
 
+/// RFC 8867's step down on a 3G uplink (750 to 180 kb/s, a 300 ms queue): the cut drains the queue, and the
+/// delay and overflow losses the draining queue still reports must not cut again and again.
+#[test]
+fn after_a_capacity_drop_the_estimate_stays_near_the_new_capacity() {
+    let profile = Profile {
+        capacity: vec![(0.0, 750_000.0), (25.0, 180_000.0)],
+        queue_ms: 300,
+        propagation_ms: 50,
+        ..Profile::steady(0.0, Loss::None)
+    };
+    let samples = run(&profile);
+    let settled = samples.iter().filter(|s| (27.0..35.0).contains(&s.t)).map(|s| s.estimate_bps / 180_000.0);
+    let (lowest, highest) = settled.fold((f64::MAX, 0.0_f64), |(lo, hi), x| (lo.min(x), hi.max(x)));
+    assert!(lowest >= 0.65 && highest <= 1.35, "from 2 s after the drop: {lowest:.2} to {highest:.2} of it");
+}
+
 #[test]
 fn a_capacity_rise_is_found_within_twelve_seconds() {
     let profile = Profile { capacity: vec![(0.0, 150_000.0), (20.0, 500_000.0)], ..Profile::steady(0.0, Loss::None) };
