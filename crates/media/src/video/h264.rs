@@ -27,7 +27,8 @@ pub struct EncodedFrame {
 /// The video encoder at one rung of the ladder and a target bitrate.
 pub struct H264Encoder {
     encoder: Encoder,
-    /// openh264 initialises itself on the first frame; options can only be set after that.
+    /// openh264 initialises itself on the first frame; options can only be set after that (the denoiser is
+    /// turned on right then).
     initialised: bool,
     rung: Rung,
     bitrate_bps: u32,
@@ -129,13 +130,14 @@ impl H264Encoder {
         let (width, height) = (frame.width() as usize, frame.height() as usize);
         let source = YUVSlices::new((frame.y(), frame.u(), frame.v()), (width, height), (width, width / 2, width / 2));
         let bitstream = self.encoder.encode_at(&source, Timestamp::from_millis(now_ms)).map_err(encode_error)?;
-        self.initialised = true;
-        let keyframe = matches!(bitstream.frame_type(), FrameType::IDR | FrameType::I);
-        if matches!(bitstream.frame_type(), FrameType::Skip | FrameType::Invalid) {
-            return Ok(None);
-        }
+        let frame_type = bitstream.frame_type();
         let annex_b = bitstream.to_vec();
-        if annex_b.is_empty() {
+        if !self.initialised {
+            raw::denoise(&mut self.encoder)?;
+            self.initialised = true;
+        }
+        let keyframe = matches!(frame_type, FrameType::IDR | FrameType::I);
+        if matches!(frame_type, FrameType::Skip | FrameType::Invalid) || annex_b.is_empty() {
             return Ok(None);
         }
         if keyframe {
@@ -152,10 +154,39 @@ mod raw {
 
     use openh264::encoder::Encoder;
     use openh264_sys2::{
-        ENCODER_OPTION_BITRATE, ENCODER_OPTION_MAX_BITRATE, SBitrateInfo, SPATIAL_LAYER_0, SPATIAL_LAYER_ALL,
+        ENCODER_OPTION_BITRATE, ENCODER_OPTION_MAX_BITRATE, ENCODER_OPTION_SVC_ENCODE_PARAM_EXT, SBitrateInfo,
+        SEncParamExt, SPATIAL_LAYER_0, SPATIAL_LAYER_ALL,
     };
 
     use crate::MediaError;
+
+    /// Turns on openh264's denoiser, which the wrapper's configuration does not offer. A camera's grain costs
+    /// bits and buys nothing; filtered out before encoding, the bits go to the picture (libwebrtc denoises
+    /// camera video too). On the benchmark clip: +1.9 dB PSNR at 150 kb/s 320x240@15 and no skipped frames at
+    /// 100 kb/s (26 of 150 before, +5 dB), +0.2 to +0.5 dB from 300 kb/s up; encoding takes 0.3 ms more a
+    /// 320x240 frame and 1.1 ms more a 640x360 one (2.6 ms at most).
+    pub(super) fn denoise(encoder: &mut Encoder) -> Result<(), MediaError> {
+        let mut params = SEncParamExt::default();
+        let failed = |what: &str, status: i32| {
+            MediaError::H264Encode(format!("{what} the encoder's parameters: status {status}"))
+        };
+        // SAFETY: the encoder is initialised (the caller has encoded a frame), and both calls take a pointer
+        // to an SEncParamExt, which lives on this stack frame for the whole call; the parameters written back
+        // are the encoder's own with one switch changed, so nothing the wrapper relies on moves.
+        let status =
+            unsafe { encoder.raw_api().get_option(ENCODER_OPTION_SVC_ENCODE_PARAM_EXT, addr_of_mut!(params).cast()) };
+        if status != 0 {
+            return Err(failed("reading", status));
+        }
+        params.bEnableDenoise = true;
+        // SAFETY: as above.
+        let status =
+            unsafe { encoder.raw_api().set_option(ENCODER_OPTION_SVC_ENCODE_PARAM_EXT, addr_of_mut!(params).cast()) };
+        if status != 0 {
+            return Err(failed("writing", status));
+        }
+        Ok(())
+    }
 
     /// Sets the target and the maximum bitrate. openh264 refuses a target above a maximum, so the maximum
     /// moves first when raising and last when lowering. The maximum is set for all layers *and* for layer 0:
