@@ -8,6 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use eclinic_app::consult::description_message;
 use eclinic_call::channel::{LiveVital, Message};
 use eclinic_call_session::{
     Call, CallCommand, CallHooks, CallReport, Description as SessionDescription, IceServer, Media, NetworkSetup,
@@ -38,6 +39,32 @@ struct Description {
     #[serde(rename = "type")]
     kind: String,
     sdp: String,
+}
+
+const OFFER: &str = "offer";
+const ANSWER: &str = "answer";
+
+impl From<SessionDescription> for Description {
+    fn from(description: SessionDescription) -> Self {
+        let (kind, sdp) = match description {
+            SessionDescription::Offer(sdp) => (OFFER, sdp),
+            SessionDescription::Answer(sdp) => (ANSWER, sdp),
+        };
+        Self { kind: kind.to_owned(), sdp }
+    }
+}
+
+impl TryFrom<Description> for SessionDescription {
+    /// The line's type, neither an offer nor an answer (a browser's `pranswer` or `rollback`).
+    type Error = String;
+
+    fn try_from(line: Description) -> Result<Self, String> {
+        match line.kind.as_str() {
+            OFFER => Ok(Self::Offer(line.sdp)),
+            ANSWER => Ok(Self::Answer(line.sdp)),
+            _ => Err(line.kind),
+        }
+    }
 }
 
 fn session_failure(e: SessionError) -> Failure {
@@ -99,8 +126,8 @@ pub async fn run(args: &CallArgs) -> Result<Report, Failure> {
     Ok(Report::Call(out))
 }
 
-fn print_description(kind: &str, sdp: String) -> Result<(), Failure> {
-    let line = serde_json::to_string(&Description { kind: kind.to_owned(), sdp }).map_err(signal_failure)?;
+fn print_description(description: SessionDescription) -> Result<(), Failure> {
+    let line = serde_json::to_string(&Description::from(description)).map_err(signal_failure)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{line}").and_then(|()| stdout.flush()).map_err(signal_failure)
 }
@@ -116,12 +143,13 @@ fn read_line() -> Result<Option<Description>, Failure> {
         .map_err(|e| signal_failure(format!("stdin is not a session description line: {e}")))
 }
 
+/// The first description on stdin, which must be of the kind `expected` names; its SDP.
 fn read_description(expected: &str) -> Result<String, Failure> {
-    let description = read_line()?.ok_or_else(|| signal_failure(format!("stdin ended before the {expected}")))?;
-    if description.kind != expected {
-        return Err(signal_failure(format!("expected an {expected} on stdin, got an {}", description.kind)));
+    let line = read_line()?.ok_or_else(|| signal_failure(format!("stdin ended before the {expected}")))?;
+    if line.kind != expected {
+        return Err(signal_failure(format!("expected an {expected} on stdin, got an {}", line.kind)));
     }
-    Ok(description.sdp)
+    Ok(line.sdp)
 }
 
 /// The descriptions on stdin after the first, read on a thread of their own (stdin blocks) until it ends
@@ -131,12 +159,13 @@ fn stdin_descriptions() -> mpsc::UnboundedReceiver<SessionDescription> {
     std::thread::spawn(move || {
         loop {
             let description = match read_line() {
-                Ok(Some(Description { kind, sdp })) if kind == "offer" => SessionDescription::Offer(sdp),
-                Ok(Some(Description { kind, sdp })) if kind == "answer" => SessionDescription::Answer(sdp),
-                Ok(Some(Description { kind, .. })) => {
-                    eprintln!("ignored a line on stdin that is neither an offer nor an answer: {kind}");
-                    continue;
-                }
+                Ok(Some(line)) => match SessionDescription::try_from(line) {
+                    Ok(description) => description,
+                    Err(kind) => {
+                        eprintln!("ignored a line on stdin that is neither an offer nor an answer: {kind}");
+                        continue;
+                    }
+                },
                 Ok(None) => break,
                 Err(e) => {
                     eprintln!("stopped reading stdin: {}", e.message);
@@ -159,16 +188,10 @@ enum Signalling<'a> {
 
 impl Signalling<'_> {
     async fn send(&mut self, description: SessionDescription) -> Result<(), Failure> {
-        match (self, description) {
-            (Self::Stdio(_), SessionDescription::Offer(sdp)) => print_description("offer", sdp),
-            (Self::Stdio(_), SessionDescription::Answer(sdp)) => print_description("answer", sdp),
-            (Self::Server { signal, consult_id }, description) => {
-                let consult_id = consult_id.clone();
-                let message = match description {
-                    SessionDescription::Offer(sdp) => C::Offer { consult_id, sdp },
-                    SessionDescription::Answer(sdp) => C::Answer { consult_id, sdp },
-                };
-                signal.send(&message).await.map_err(signal_failure)
+        match self {
+            Self::Stdio(_) => print_description(description),
+            Self::Server { signal, consult_id } => {
+                signal.send(&description_message(consult_id.clone(), description)).await.map_err(signal_failure)
             }
         }
     }
@@ -202,13 +225,13 @@ async fn over_stdio(args: &CallArgs, network: NetworkSetup) -> Result<CallReport
     let mut call = Call::new(&network, media(args)?).await.map_err(session_failure)?;
     match args.role {
         CallRole::Kiosk => {
-            print_description("offer", call.offer().await.map_err(session_failure)?)?;
-            let answer = tokio::task::spawn_blocking(|| read_description("answer")).await.map_err(signal_failure)??;
+            print_description(SessionDescription::Offer(call.offer().await.map_err(session_failure)?))?;
+            let answer = tokio::task::spawn_blocking(|| read_description(ANSWER)).await.map_err(signal_failure)??;
             call.accept_answer(&answer).await.map_err(session_failure)?;
         }
         CallRole::Doctor => {
-            let offer = tokio::task::spawn_blocking(|| read_description("offer")).await.map_err(signal_failure)??;
-            print_description("answer", call.answer(&offer).await.map_err(session_failure)?)?;
+            let offer = tokio::task::spawn_blocking(|| read_description(OFFER)).await.map_err(signal_failure)??;
+            print_description(SessionDescription::Answer(call.answer(&offer).await.map_err(session_failure)?))?;
         }
     }
     run_call(call, args, Signalling::Stdio(stdin_descriptions())).await

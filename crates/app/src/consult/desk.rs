@@ -21,7 +21,7 @@ use super::events::{ConsultEvent, LiveVitalView, QueueEntryView, outcome_code, s
 use super::filing::Filing;
 use super::media::{Speaker, call_media};
 use super::picture::{View, photo_packet, picture_packet, self_view_packet};
-use super::{ConsultSink, DeskCommand};
+use super::{ConsultSink, DeskCommand, description_message};
 use crate::documents::DoctorIdentity;
 use crate::pace::{LIVE_VITAL_EVERY, Pace};
 use crate::{ApiError, AppError};
@@ -393,11 +393,7 @@ impl Line {
     /// The running call's ICE restart: its offer (doctor) or answer (kiosk) goes through the server.
     async fn send_description(&mut self, description: Description) -> Next {
         let Some(consult_id) = self.consult.clone() else { return Next::Continue };
-        let message = match description {
-            Description::Offer(sdp) => C::Offer { consult_id, sdp },
-            Description::Answer(sdp) => C::Answer { consult_id, sdp },
-        };
-        self.send(&message).await
+        self.send(&description_message(consult_id, description)).await
     }
 
     /// Kiosk: the patient's history goes to the doctor as the call starts (the channel holds it until it

@@ -13,7 +13,7 @@ pub mod picture;
 use std::sync::Arc;
 
 use eclinic_call::channel::LiveVital;
-use eclinic_call_session::{CallCommand, IceServer, NetworkSetup};
+use eclinic_call_session::{CallCommand, Description, IceServer, NetworkSetup};
 use eclinic_connect::{ConnectError, ServerClient, Signal};
 use eclinic_domain::Observation;
 use eclinic_signal::ClientMessage;
@@ -116,5 +116,14 @@ async fn turn_servers(client: &ServerClient, access_token: &str) -> Result<Vec<I
         Ok(turn) => Ok(vec![IceServer { urls: turn.urls, username: turn.username, credential: turn.credential }]),
         Err(ConnectError::Refused { code, .. }) if code == "turn_disabled" => Ok(Vec::new()),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// This end's session description during a call (an ICE restart's offer, or the answer to the far end's),
+/// as the message that carries it through the server to the consult's other end.
+pub fn description_message(consult_id: String, description: Description) -> ClientMessage {
+    match description {
+        Description::Offer(sdp) => ClientMessage::Offer { consult_id, sdp },
+        Description::Answer(sdp) => ClientMessage::Answer { consult_id, sdp },
     }
 }
