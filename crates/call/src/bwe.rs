@@ -156,14 +156,23 @@ impl LossTolerantEstimator {
         self.fates.iter().filter(|(_, arrived)| !*arrived).count() as f64 / self.fates.len() as f64
     }
 
-    fn receive_rate_bps(&self) -> Option<f64> {
-        let (first, last) = (self.arrivals.front()?.0, self.arrivals.back()?.0);
+    /// What arrived over the newest `window` of arrivals; `None` while they span less than a third of it.
+    fn receive_rate_bps(&self, window: Duration) -> Option<f64> {
+        let last = self.arrivals.back()?.0;
+        let recent = self.arrivals.iter().rev().take_while(|(t, _)| last.saturating_sub(*t) <= window);
+        let (first, bytes) = recent.fold((last, 0), |(_, bytes), (t, size)| (*t, bytes + size));
         let span = last.saturating_sub(first);
-        if span < RATE_WINDOW / 3 {
-            return None;
-        }
-        let bytes: usize = self.arrivals.iter().map(|(_, size)| size).sum();
-        Some(bytes as f64 * 8.0 / span.as_secs_f64())
+        (span >= window / 3).then(|| bytes as f64 * 8.0 / span.as_secs_f64())
+    }
+
+    /// The link's capacity as the standing queue shows it: every packet of the last queue window waited, so
+    /// the bottleneck never idled and what arrived then is what it carries. Over the longer rate window a
+    /// sender that uses the link in bursts (an unpaced encoder's frames) shows far less, and a cut relative
+    /// to that sank the estimate to half the capacity.
+    fn capacity_under_queue_bps(&self) -> Option<f64> {
+        let busy = self.receive_rate_bps(QUEUE_WINDOW);
+        let overall = self.receive_rate_bps(RATE_WINDOW);
+        busy.into_iter().chain(overall).reduce(f64::max)
     }
 
     fn record(&mut self, acks: &[Ack]) {
@@ -214,7 +223,7 @@ impl LossTolerantEstimator {
             self.decision = Decision::Hold;
             return;
         }
-        let received = self.receive_rate_bps();
+        let received = self.receive_rate_bps(RATE_WINDOW);
         // Already sending well below what arrives, the queue is draining: the delay it still shows and the
         // packets its overflow dropped are the last cut's news, and cutting again for them sank the estimate
         // far below the link (38 % of a new capacity after three cuts in a row).
@@ -223,9 +232,10 @@ impl LossTolerantEstimator {
             // Below what arrives, and further below the longer the queue, so a deep queue (a capacity drop)
             // drains in seconds rather than tens of seconds.
             let drain = (1.0 - self.queue_ms / 1_000.0).clamp(DRAIN_FLOOR, 1.0);
-            let target = 0.85 * drain * received.unwrap_or(self.estimate_bps);
-            // What arrived while the queue overflowed is the link's capacity: growth slows near it later.
-            self.congestion_point_bps = received.or(self.congestion_point_bps);
+            let capacity = self.capacity_under_queue_bps();
+            let target = 0.85 * drain * capacity.unwrap_or(self.estimate_bps);
+            // Growth slows near the capacity later.
+            self.congestion_point_bps = capacity.or(self.congestion_point_bps);
             if target < self.estimate_bps && !draining {
                 self.decrease(now, target, Decision::DelayOveruse);
             } else {

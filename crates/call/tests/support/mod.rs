@@ -27,11 +27,31 @@ pub struct Profile {
     pub queue_ms: u64,
     pub loss: Loss,
     pub seconds: f64,
+    pub sender: Sender,
+}
+
+/// How the sender fills the link.
+#[derive(Debug, Clone, Copy)]
+pub enum Sender {
+    /// A smooth flow at exactly the estimate.
+    Fluid,
+    /// A camera's encoder as the call has it, unpaced: a burst of packets per frame, a frame every
+    /// 1/`fps` s of `used` times the estimate's share, and every `keyframe_every` frames one `keyframe_size`
+    /// times as large.
+    Video { fps: u32, used: f64, keyframe_every: u32, keyframe_size: f64 },
 }
 
 impl Profile {
     pub fn steady(bps: f64, loss: Loss) -> Self {
-        Self { capacity: vec![(0.0, bps)], propagation_ms: 100, jitter_ms: 0, queue_ms: 800, loss, seconds: 40.0 }
+        Self {
+            capacity: vec![(0.0, bps)],
+            propagation_ms: 100,
+            jitter_ms: 0,
+            queue_ms: 800,
+            loss,
+            seconds: 40.0,
+            sender: Sender::Fluid,
+        }
     }
 
     fn shape(&self) -> Shape {
@@ -52,9 +72,9 @@ pub struct Sample {
     pub estimate_bps: f64,
 }
 
-/// A report on its way back: when it reaches the sender, the packet's sequence, its arrival (or loss) and its
-/// departure.
-type InFlightReport = (Duration, u64, Option<Duration>, Duration);
+/// A report on its way back: when it reaches the sender, the packet's sequence, its arrival (or loss), its
+/// departure and its size.
+type InFlightReport = (Duration, u64, Option<Duration>, Duration, usize);
 
 /// The receiver reports at its next feedback tick after hearing of a packet; the report takes the
 /// propagation delay back.
@@ -71,7 +91,7 @@ pub fn run(profile: &Profile) -> Vec<Sample> {
     let mut reports: BinaryHeap<Reverse<InFlightReport>> = BinaryHeap::new();
     // Sent and not yet heard of: the link keeps order, so a packet still here when a later one arrives
     // was lost.
-    let mut unheard: BTreeMap<u64, Duration> = BTreeMap::new();
+    let mut unheard: BTreeMap<u64, (Duration, usize)> = BTreeMap::new();
     let mut credit_bytes = 0.0;
     let mut sequence = 0u64;
     let mut samples = Vec::new();
@@ -79,32 +99,54 @@ pub fn run(profile: &Profile) -> Vec<Sample> {
     for step in 0..steps {
         let now = STEP * u32::try_from(step).unwrap();
         while let Some(arrived) = link.poll_delivery(now) {
-            let Some(departure) = unheard.remove(&arrived) else { continue };
+            let Some((departure, size)) = unheard.remove(&arrived) else { continue };
             let lost: Vec<u64> = unheard.range(..arrived).map(|(seq, _)| *seq).collect();
             for seq in lost {
-                let lost_departure = unheard.remove(&seq).unwrap();
-                reports.push(Reverse((report_due(now, propagation), seq, None, lost_departure)));
+                let (lost_departure, lost_size) = unheard.remove(&seq).unwrap();
+                reports.push(Reverse((report_due(now, propagation), seq, None, lost_departure, lost_size)));
             }
             reports.push(Reverse((
                 report_due(now, propagation),
                 arrived,
                 Some(now + RECEIVER_CLOCK_OFFSET),
                 departure,
+                size,
             )));
         }
         let mut batch = Vec::new();
         while reports.peek().is_some_and(|Reverse((due, ..))| *due <= now) {
-            let Reverse((_, _, arrival, departure)) = reports.pop().unwrap();
-            batch.push(Ack { departure, arrival, size_bytes: PACKET_BYTES });
+            let Reverse((_, _, arrival, departure, size_bytes)) = reports.pop().unwrap();
+            batch.push(Ack { departure, arrival, size_bytes });
         }
         estimator.on_feedback(now, &batch);
 
-        credit_bytes += estimator.target_bps() * STEP.as_secs_f64() / 8.0;
-        while credit_bytes >= PACKET_BYTES as f64 {
-            credit_bytes -= PACKET_BYTES as f64;
+        let mut send = |bytes: usize| {
             sequence += 1;
-            unheard.insert(sequence, now);
-            link.handle_packet(now, PACKET_BYTES, sequence);
+            unheard.insert(sequence, (now, bytes));
+            link.handle_packet(now, bytes, sequence);
+        };
+        match profile.sender {
+            Sender::Fluid => {
+                credit_bytes += estimator.target_bps() * STEP.as_secs_f64() / 8.0;
+                while credit_bytes >= PACKET_BYTES as f64 {
+                    credit_bytes -= PACKET_BYTES as f64;
+                    send(PACKET_BYTES);
+                }
+            }
+            Sender::Video { fps, used, keyframe_every, keyframe_size } => {
+                let frame_interval = 1_000 / u64::from(fps);
+                let millis = now.as_millis() as u64;
+                if millis % frame_interval < STEP.as_millis() as u64 {
+                    let frame = millis / frame_interval;
+                    let size = if frame.is_multiple_of(u64::from(keyframe_every)) { keyframe_size } else { 1.0 };
+                    let mut bytes = (estimator.target_bps() * used / 8.0 / f64::from(fps) * size) as usize;
+                    while bytes > 0 {
+                        let packet = bytes.min(PACKET_BYTES);
+                        bytes -= packet;
+                        send(packet);
+                    }
+                }
+            }
         }
         if step % 20 == 0 {
             samples.push(Sample { t: now.as_secs_f64(), estimate_bps: estimator.target_bps() });
