@@ -31,7 +31,8 @@ fn a_fresh_link_gets_the_rung_its_budget_fits() {
     check(20, 0.0, None, false);
     check(30, 0.05, None, false);
     check(30, 0.1, None, true);
-    check(50, 0.0, None, false);
+    check(45, 0.0, None, false);
+    check(65, 0.0, Some((160, 120)), false);
     check(80, 0.0, Some((160, 120)), false);
     check(100, 0.0, Some((240, 180)), false);
     check(100, 0.05, Some((160, 120)), true);
@@ -99,7 +100,7 @@ fn a_step_up_undone_at_once_doubles_the_hold_before_the_next() {
 
 #[test]
 fn audio_only_below_the_threshold_and_back_with_margin() {
-    let pictures = follow(&[(0, 120), (200, 45), (400, 70), (600, 70), (5_000, 85)]);
+    let pictures = follow(&[(0, 120), (200, 40), (400, 55), (600, 55), (5_000, 70)]);
     assert!(pictures[0].is_some());
     assert_eq!(pictures[1], None, "too little for a picture");
     assert_eq!(pictures[2], None, "video resumes only with margin");
