@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use eclinic_call::bwe::{RtcEstimator, START_BPS};
+use eclinic_call::bwe::{Decision, RtcEstimator, START_BPS};
 use rtc::interceptor::{BandwidthEstimator, PacketReport};
 
 /// What the estimator last concluded, readable from any task.
@@ -44,7 +44,22 @@ impl PublishingEstimator {
 
 impl BandwidthEstimator for PublishingEstimator {
     fn on_reports(&mut self, now: Instant, reports: &[PacketReport]) {
+        let before = self.inner.target_bitrate();
         self.inner.on_reports(now, reports);
+        let estimator = self.inner.estimator();
+        if matches!(estimator.decision(), Decision::DelayOveruse | Decision::ExcessLoss)
+            && estimator.target_bps() < before
+        {
+            tracing::info!(
+                "estimate cut from {:.0} to {:.0} kb/s: {:?}, queue {:.0} ms, loss {:.3} (the link's own {:.3})",
+                before / 1000.0,
+                estimator.target_bps() / 1000.0,
+                estimator.decision(),
+                estimator.queue_delay_ms(),
+                estimator.recent_loss(),
+                estimator.inherent_loss(),
+            );
+        }
         self.handle.target_bps.store(self.inner.target_bitrate().to_bits(), Ordering::Relaxed);
         self.handle.loss.store(self.inner.estimator().recent_loss().to_bits(), Ordering::Relaxed);
     }

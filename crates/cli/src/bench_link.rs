@@ -179,8 +179,10 @@ fn rewrite_line(line: &str, relay: SocketAddr) -> Result<(SocketAddr, String), F
     Ok((original, format!("{description}\n")))
 }
 
+/// One end of the call; its log (the engine's notices and warnings) goes beside its stats, as `.log`.
 fn call_process(role: &str, seconds: u64, stats: &Path) -> Result<Child, Failure> {
     let me = std::env::current_exe().map_err(failure)?;
+    let log = std::fs::File::create(stats.with_extension("log")).map_err(failure)?;
     Command::new(me)
         .args(["call", "--role", role, "--signal", "stdio", "--bind", "127.0.0.1:0", "--seconds"])
         .arg(seconds.to_string())
@@ -188,7 +190,7 @@ fn call_process(role: &str, seconds: u64, stats: &Path) -> Result<Child, Failure
         .arg(stats)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .map_err(failure)
 }
