@@ -1,5 +1,5 @@
 //! What a call negotiates and how its packets are treated: H.264 constrained baseline (packetization mode 1)
-//! with NACK and PLI; Opus with in-band FEC; transport-wide congestion feedback into our estimator; and the
+//! with NACK, PLI and a FlexFEC repair stream; Opus with in-band FEC; transport-wide congestion feedback into our estimator; and the
 //! tap that hands keyframe requests to the encoder.
 //!
 //! Lost video packets are resent on the media SSRC, not as RTX: in webrtc-rs 0.21.1 the NACK generator never
@@ -10,23 +10,34 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
-use rtc::interceptor::{NackGeneratorBuilder, NackResponderBuilder, Registry, Slot};
-use rtc::media_stream::MediaStreamTrack;
-use rtc::peer_connection::configuration::interceptor_registry::{
-    CongestionFeedback, configure_congestion_control, register_default_interceptors,
+use eclinic_media::allocator::VIDEO_PACKETS_PER_REPAIR;
+use rtc::interceptor::{
+    CongestionControlBuilder, FlexFec03ReceiveBuilder, FlexFec03SendBuilder, NackGeneratorBuilder,
+    NackResponderBuilder, Registry, Slot, TwccReceiverBuilder, TwccSenderBuilder,
 };
-use rtc::peer_connection::configuration::media_engine::{MIME_TYPE_H264, MIME_TYPE_OPUS, MediaEngine};
+use rtc::media_stream::MediaStreamTrack;
+use rtc::peer_connection::configuration::interceptor_registry::register_default_interceptors;
+use rtc::peer_connection::configuration::media_engine::{
+    MIME_TYPE_FLEX_FEC03, MIME_TYPE_H264, MIME_TYPE_OPUS, MediaEngine,
+};
 use rtc::rtp_transceiver::rtp_sender::{
-    RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters, RTCRtpEncodingParameters, RtpCodecKind,
+    RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters, RTCRtpEncodingParameters, RTCRtpFecParameters,
+    RtpCodecKind,
 };
 use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
 
 use crate::SessionError;
 use crate::estimate::{EstimateHandle, PublishingEstimator};
+use crate::fec_without_extensions::FecWithoutExtensions;
 use crate::pass_through::{KEYFRAME_TAP_SLOT, PassThrough};
+use crate::repair_stream::WithRepairStream;
 
 const H264_PAYLOAD_TYPE: u8 = 102;
 const OPUS_PAYLOAD_TYPE: u8 = 111;
+const FLEX_FEC_PAYLOAD_TYPE: u8 = 49;
+/// Between the FEC encoder (5,000) and decoder (6,000): above the pacer, as a feedback generator must be,
+/// and wire-ward of the decoder.
+const TWCC_RECEIVER_SLOT: usize = 5_500;
 /// Packets the NACK generator and responder remember: about two seconds of video at the rates a rural link
 /// carries.
 const NACK_LOG_PACKETS: u16 = 128;
@@ -54,6 +65,17 @@ fn opus() -> RTCRtpCodec {
     }
 }
 
+/// Video's repair stream (FlexFEC draft 03, what browsers negotiate), on its own SSRC.
+fn flexfec() -> RTCRtpCodec {
+    RTCRtpCodec {
+        mime_type: MIME_TYPE_FLEX_FEC03.to_owned(),
+        clock_rate: 90_000,
+        channels: 0,
+        sdp_fmtp_line: "repair-window=10000000".to_owned(),
+        rtcp_feedback: vec![],
+    }
+}
+
 /// The negotiation and packet pipeline of one peer connection.
 pub(crate) struct Engine {
     pub(crate) media_engine: MediaEngine,
@@ -64,44 +86,64 @@ pub(crate) struct Engine {
 
 pub(crate) fn engine() -> Result<Engine, SessionError> {
     let mut media_engine = MediaEngine::default();
-    for (codec, payload_type, kind) in
-        [(h264(), H264_PAYLOAD_TYPE, RtpCodecKind::Video), (opus(), OPUS_PAYLOAD_TYPE, RtpCodecKind::Audio)]
-    {
+    for (codec, payload_type, kind) in [
+        (h264(), H264_PAYLOAD_TYPE, RtpCodecKind::Video),
+        (flexfec(), FLEX_FEC_PAYLOAD_TYPE, RtpCodecKind::Video),
+        (opus(), OPUS_PAYLOAD_TYPE, RtpCodecKind::Audio),
+    ] {
         media_engine
             .register_codec(RTCRtpCodecParameters { rtp_codec: codec, payload_type }, kind)
             .map_err(SessionError::webrtc("registering a codec"))?;
     }
+    // Negotiates transport-wide feedback for both kinds and reports what arrives.
+    let registry = register_default_interceptors(Registry::new(), &mut media_engine)
+        .map_err(SessionError::webrtc("interceptors"))?;
     let (estimator, estimate) = PublishingEstimator::new(MAX_BPS);
-    let registry =
-        configure_congestion_control(Registry::new(), estimator, CongestionFeedback::Twcc, &mut media_engine)
-            .map_err(SessionError::webrtc("congestion control"))?;
-    let registry =
-        register_default_interceptors(registry, &mut media_engine).map_err(SessionError::webrtc("interceptors"))?;
-    // Retransmission only helps while the picture can still use it: after a radio outage the default logs
-    // (512 received, 1024 sent packets) made both ends re-request and resend seconds of stale video, which
-    // queued ahead of the live picture for as long again. A short memory and three tries per packet.
+    let (tap, keyframe_requests) = PassThrough::counting_keyframe_requests();
     let registry = registry
+        // Congestion control sees video's repair packets too: they are a sixth of the video on the wire.
+        .with(Slot::CongestionControl, WithRepairStream(CongestionControlBuilder::new(estimator).build()))
+        .with(Slot::TwccSender, WithRepairStream(TwccSenderBuilder::new().build()))
+        // No pacer: it releases at the estimate and never drops, so after a capacity drop or an outage it held
+        // seconds of stale media (12 s of glass-to-glass in the link lab). The encoders follow the estimate
+        // themselves; a keyframe's burst waits in the radio's own buffer instead.
+        .with(Slot::Pacer, PassThrough::default())
+        // Retransmission only helps while the picture can still use it: after a radio outage the default logs
+        // (512 received, 1024 sent packets) made both ends re-request and resend seconds of stale video,
+        // which queued ahead of the live picture for as long again. A short memory and three tries per packet.
+        .with(Slot::NackResponder, NackResponderBuilder::new().with_size(NACK_LOG_PACKETS).build())
         .with(
             Slot::NackGenerator,
             NackGeneratorBuilder::new().with_size(NACK_LOG_PACKETS).with_max_nacks_per_packet(3).build(),
         )
-        .with(Slot::NackResponder, NackResponderBuilder::new().with_size(NACK_LOG_PACKETS).build());
-    let (tap, keyframe_requests) = PassThrough::counting_keyframe_requests();
-    // No pacer: it releases at the estimate and never drops, so after a capacity drop or an outage it held
-    // seconds of stale media (12 s of glass-to-glass in the link lab). The encoders follow the estimate
-    // themselves; a keyframe's burst waits in the radio's own buffer instead.
-    let registry = registry.with(Slot::from(KEYFRAME_TAP_SLOT), tap).with(Slot::Pacer, PassThrough::default());
+        // A lost packet costs a round trip to resend, longer than a freeze on a rural link; one repair packet
+        // per block rebuilds a single loss among them as soon as the block is through.
+        .with(
+            Slot::FecEncoder,
+            FecWithoutExtensions::new(
+                FlexFec03SendBuilder::new()
+                    .with_num_media_packets(VIDEO_PACKETS_PER_REPAIR)
+                    .with_num_fec_packets(1)
+                    .build(),
+            ),
+        )
+        // Arrivals are reported wire-ward of the FEC decoder, which swallows repair packets: reported
+        // after it, every repair packet would read as lost at the far end, and a rebuilt packet as arrived.
+        .with(Slot::from(TWCC_RECEIVER_SLOT), TwccReceiverBuilder::new().build())
+        .with(Slot::TwccReceiver, PassThrough::default())
+        .with(Slot::FecDecoder, FecWithoutExtensions::new(FlexFec03ReceiveBuilder::new().build()))
+        .with(Slot::from(KEYFRAME_TAP_SLOT), tap);
     Ok(Engine { media_engine, registry, estimate, keyframe_requests })
 }
 
-/// A sample track for this end's camera or microphone.
+/// A sample track for this end's camera or microphone; video's repair packets go out on `ssrc + 2`.
 pub(crate) fn local_track(kind: RtpCodecKind, ssrc: u32) -> Result<Arc<TrackLocalStaticSample>, SessionError> {
-    let (codec, name) = match kind {
-        RtpCodecKind::Video => (h264(), "video"),
-        _ => (opus(), "audio"),
+    let (codec, name, fec) = match kind {
+        RtpCodecKind::Video => (h264(), "video", Some(RTCRtpFecParameters { ssrc: ssrc.wrapping_add(2) })),
+        _ => (opus(), "audio", None),
     };
     let coding = RTCRtpEncodingParameters {
-        rtp_coding_parameters: RTCRtpCodingParameters { ssrc: Some(ssrc), ..Default::default() },
+        rtp_coding_parameters: RTCRtpCodingParameters { ssrc: Some(ssrc), fec, ..Default::default() },
         codec,
         ..Default::default()
     };

@@ -72,9 +72,16 @@ struct VideoSink {
 }
 
 impl VideoSink {
-    fn picture(&mut self, annex_b: &[u8], shared: &Shared) -> Result<(), SessionError> {
-        // A picture the decoder refuses is counted as not shown; the reassembler will ask for a keyframe.
-        let Ok(Some(frame)) = self.decoder.decode(annex_b, 0) else { return Ok(()) };
+    /// Decodes and shows a picture; false when the decoder refused it (its references are broken).
+    fn picture(&mut self, annex_b: &[u8], shared: &Shared) -> Result<bool, SessionError> {
+        let frame = match self.decoder.decode(annex_b, 0) {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return Ok(true),
+            Err(error) => {
+                tracing::info!("a received picture did not decode ({error}); waiting for a keyframe");
+                return Ok(false);
+            }
+        };
         let now_ms = unix_now_ms();
         let latency = read_stamp(&frame, now_ms).map(|stamp| now_ms.saturating_sub(stamp.capture_ms) as u32);
         shared.meter(|m| m.handle_picture(shared.elapsed(), frame.width(), frame.height(), latency));
@@ -82,7 +89,7 @@ impl VideoSink {
         if let Some(recorder) = &mut self.recorder {
             recorder.write(&frame)?;
         }
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -112,7 +119,11 @@ async fn receive_video(
         }
         while let Some(event) = reassembler.poll_event() {
             match event {
-                VideoEvent::Picture { annex_b, .. } => sink.picture(&annex_b, &shared)?,
+                VideoEvent::Picture { annex_b, .. } => {
+                    if !sink.picture(&annex_b, &shared)? {
+                        reassembler.handle_undecodable(shared.elapsed());
+                    }
+                }
                 VideoEvent::RequestKeyframe if media_ssrc != 0 => {
                     let pli = PictureLossIndication { sender_ssrc: 0, media_ssrc };
                     // A lost PLI is repeated by the reassembler; a closed track ends the loop on its next poll.

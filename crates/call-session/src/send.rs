@@ -271,6 +271,15 @@ pub(crate) async fn pump_video(
         let duration = last_sent.map_or(Duration::from_secs(1) / fps, |last| now - last);
         last_sent = Some(now);
         let bytes = encoded.annex_b.len();
+        if encoded.keyframe {
+            // A keyframe is several frames' worth of bits at once: on a slow link, a likely freeze.
+            tracing::info!(
+                "keyframe of {bytes} bytes at {}x{}, {} kb/s",
+                video.rung.width,
+                video.rung.height,
+                video.bitrate_bps / 1000
+            );
+        }
         sink.send(encoded.annex_b, duration).await?;
         shared.meter(|m| m.handle_sent(bytes));
     }

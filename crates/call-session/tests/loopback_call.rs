@@ -116,7 +116,8 @@ async fn a_call_carries_pictures_speech_and_vitals_both_ways() {
     assert_eq!(kiosk.vitals_received, 0, "the doctor sends no vitals");
     for (side, watch) in [("kiosk", &kiosk_watch), ("doctor", &doctor_watch)] {
         let (sent, received) = (watch.sent.load(Ordering::Relaxed), watch.received.load(Ordering::Relaxed));
-        assert!(sent >= 100, "{side}: the self-view saw each captured picture: {sent}");
+        // Capture follows the rung: 10 fps at the start, 15 once the estimate has grown.
+        assert!(sent >= 80, "{side}: the self-view saw each captured picture: {sent}");
         assert!(received >= 60, "{side}: the far view saw the decoded pictures: {received}");
     }
 

@@ -172,6 +172,13 @@ impl VideoReassembler {
         self.drain(now);
     }
 
+    /// The decoder refused a picture this emitted: the pictures after it reference a broken one, so none is
+    /// passed on until a keyframe, and one is asked for at once.
+    pub fn handle_undecodable(&mut self, now: Duration) {
+        self.lose_picture();
+        self.drain(now);
+    }
+
     pub fn poll_event(&mut self) -> Option<VideoEvent> {
         self.events.pop_front()
     }

@@ -76,7 +76,12 @@ struct Outcome {
     decoded: usize,
 }
 
-fn receive(mut deliveries: Vec<Delivery>) -> Outcome {
+fn receive(deliveries: Vec<Delivery>) -> Outcome {
+    receive_refusing(deliveries, None)
+}
+
+/// Like `receive`, with a decoder that refuses the `refused`-th emitted picture (a corrupt one).
+fn receive_refusing(mut deliveries: Vec<Delivery>, refused: Option<usize>) -> Outcome {
     deliveries.sort_by_key(|(at, _)| *at);
     let mut reassembler = VideoReassembler::new(WAIT);
     let mut decoder = H264Decoder::new().unwrap();
@@ -93,6 +98,10 @@ fn receive(mut deliveries: Vec<Delivery>) -> Outcome {
             match event {
                 VideoEvent::Picture { annex_b, keyframe, .. } => {
                     outcome.pictures += 1;
+                    if refused == Some(outcome.pictures - 1) {
+                        reassembler.handle_undecodable(now);
+                        continue;
+                    }
                     outcome.keyframes += usize::from(keyframe);
                     let decoded = decoder.decode(&annex_b, 0).expect("every emitted picture decodes");
                     outcome.decoded += usize::from(decoded.is_some());
@@ -163,6 +172,15 @@ fn a_lost_packet_drops_pictures_until_a_keyframe_and_asks_for_one() {
     let outcome = receive(deliveries);
     assert_eq!((outcome.pictures, outcome.decoded), (5, 5), "{outcome:?}");
     assert!((5..=7).contains(&outcome.keyframe_requests), "{outcome:?}");
+}
+
+#[test]
+fn a_picture_the_decoder_refuses_drops_pictures_until_a_keyframe_and_asks_for_one() {
+    // The sender answers the request with a keyframe at picture 10.
+    let (packets, per_picture) = stream(20, &[10], 900);
+    // Picture 5 arrives whole but does not decode; 6-9 reference it. One request, at once.
+    let outcome = receive_refusing(on_time(&packets, &per_picture), Some(5));
+    assert_eq!(outcome, Outcome { pictures: 16, keyframes: 2, keyframe_requests: 1, decoded: 15 });
 }
 
 #[test]

@@ -10,6 +10,10 @@ use crate::video::{LADDER, Rung};
 const PACKET_OVERHEAD_BITS: u32 = 60 * 8;
 /// A video packet carries about this many payload bits.
 const VIDEO_PACKET_PAYLOAD_BITS: u32 = 1_100 * 8;
+/// Video goes out with one forward-error-correction repair packet per this many media packets, so a single
+/// loss among them is rebuilt at once instead of costing a retransmission's round trip (a freeze on a long
+/// link). Five keeps the block short enough to fill within a frame or two at the rates of a rural link.
+pub const VIDEO_PACKETS_PER_REPAIR: u32 = 5;
 /// Video stops below this much video budget (160x120 at 10 fps still shows a face at 25 kb/s; on EDGE a
 /// picture that went off at 35 kb/s was off for seconds after every congestion cut)...
 const VIDEO_OFF_BELOW_BPS: u32 = 25_000;
@@ -90,10 +94,12 @@ fn audio_wire_bps(audio: &OpusSettings) -> u32 {
     audio.bitrate_bps + PACKET_OVERHEAD_BITS * 1_000 / audio.frame_ms
 }
 
-/// Video bitrate left after packet overhead.
+/// Video bitrate left after packet overhead and repair packets.
 fn video_payload_bps(video_wire_bps: u32) -> u32 {
     let per_packet = VIDEO_PACKET_PAYLOAD_BITS + PACKET_OVERHEAD_BITS;
-    (u64::from(video_wire_bps) * u64::from(VIDEO_PACKET_PAYLOAD_BITS) / u64::from(per_packet)) as u32
+    let media = VIDEO_PACKETS_PER_REPAIR;
+    let payload = u64::from(video_wire_bps) * u64::from(VIDEO_PACKET_PAYLOAD_BITS) / u64::from(per_packet);
+    (payload * u64::from(media) / u64::from(media + 1)) as u32
 }
 
 fn rung_index(rung: Rung) -> usize {

@@ -34,11 +34,11 @@ fn a_fresh_link_gets_the_rung_its_budget_fits() {
     check(45, 0.0, None, false);
     check(65, 0.0, Some((160, 120)), false);
     check(80, 0.0, Some((160, 120)), false);
-    check(100, 0.0, Some((240, 180)), false);
+    check(120, 0.0, Some((240, 180)), false);
     check(100, 0.05, Some((160, 120)), true);
-    check(150, 0.0, Some((320, 240)), false);
-    check(150, 0.1, Some((320, 240)), true);
-    check(300, 0.0, Some((480, 270)), false);
+    check(175, 0.0, Some((320, 240)), false);
+    check(180, 0.1, Some((320, 240)), true);
+    check(340, 0.0, Some((480, 270)), false);
     check(600, 0.05, Some((640, 360)), true);
     check(2_000, 0.0, Some((960, 540)), false);
 }
@@ -65,7 +65,7 @@ fn small_changes_do_not_flap_the_rung() {
 
 #[test]
 fn steps_down_at_once_and_up_only_after_the_hold() {
-    let pictures = follow(&[(0, 600), (200, 150), (400, 600), (2_000, 600), (4_600, 600)]);
+    let pictures = follow(&[(0, 600), (200, 180), (400, 600), (2_000, 600), (4_600, 600)]);
     assert_eq!(pictures[0], Some((640, 360)));
     assert_eq!(pictures[1], Some((320, 240)), "down at once");
     assert_eq!(pictures[2], Some((320, 240)), "not straight back up");
@@ -75,18 +75,18 @@ fn steps_down_at_once_and_up_only_after_the_hold() {
 
 #[test]
 fn a_step_up_undone_at_once_doubles_the_hold_before_the_next() {
-    // 150 kb/s gets 320x240; a dip to 100 drops to 240x180; the climb back is allowed after 4 s, fails at
+    // 180 kb/s gets 320x240; a dip to 120 drops to 240x180; the climb back is allowed after 4 s, fails at
     // once (its keyframe filled the queue), and the next try waits 8 s, then 16 s.
     let pictures = follow(&[
-        (0, 150),
-        (1_000, 100),
-        (5_000, 150),
-        (6_000, 100),
-        (10_000, 150),
-        (14_000, 150),
-        (14_500, 100),
-        (25_000, 150),
-        (31_000, 150),
+        (0, 180),
+        (1_000, 120),
+        (5_000, 180),
+        (6_000, 120),
+        (10_000, 180),
+        (14_000, 180),
+        (14_500, 120),
+        (25_000, 180),
+        (31_000, 180),
     ]);
     let small = Some((240, 180));
     let big = Some((320, 240));
@@ -100,7 +100,7 @@ fn a_step_up_undone_at_once_doubles_the_hold_before_the_next() {
 
 #[test]
 fn audio_only_below_the_threshold_and_back_with_margin() {
-    let pictures = follow(&[(0, 120), (200, 40), (400, 55), (600, 55), (5_000, 70)]);
+    let pictures = follow(&[(0, 120), (200, 40), (400, 55), (600, 55), (5_000, 75)]);
     assert!(pictures[0].is_some());
     assert_eq!(pictures[1], None, "too little for a picture");
     assert_eq!(pictures[2], None, "video resumes only with margin");
