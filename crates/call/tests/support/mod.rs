@@ -26,6 +26,8 @@ pub struct Profile {
     /// The longest a packet waits in the bottleneck's queue.
     pub queue_ms: u64,
     pub loss: Loss,
+    /// (from second, to second) windows in which the radio loses every packet.
+    pub fades: Vec<(f64, f64)>,
     pub seconds: f64,
     pub sender: Sender,
 }
@@ -49,6 +51,7 @@ impl Profile {
             jitter_ms: 0,
             queue_ms: 800,
             loss,
+            fades: Vec::new(),
             seconds: 40.0,
             sender: Sender::Fluid,
         }
@@ -61,7 +64,11 @@ impl Profile {
             jitter: Duration::from_millis(self.jitter_ms),
             loss: self.loss,
             queue: Duration::from_millis(self.queue_ms),
-            outages: Vec::new(),
+            outages: self
+                .fades
+                .iter()
+                .map(|(from, to)| (Duration::from_secs_f64(*from), Duration::from_secs_f64(*to)))
+                .collect(),
         }
     }
 }
