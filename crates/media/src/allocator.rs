@@ -14,7 +14,7 @@ const VIDEO_PACKET_PAYLOAD_BITS: u32 = 1_100 * 8;
 /// loss among them is rebuilt at once instead of costing a retransmission's round trip (a freeze on a long
 /// link). Five keeps the block short enough to fill within a frame or two at the rates of a rural link.
 pub const VIDEO_PACKETS_PER_REPAIR: u32 = 5;
-/// Video stops below this much video budget (160x120 at 10 fps still shows a face at 25 kb/s; on EDGE a
+/// Video stops below this much video budget (160x120 still shows a face at 25 kb/s; on EDGE a
 /// picture that went off at 35 kb/s was off for seconds after every congestion cut)...
 const VIDEO_OFF_BELOW_BPS: u32 = 25_000;
 /// ...and resumes only above this, so a budget hovering near the threshold does not toggle video.
