@@ -21,7 +21,7 @@ fn decisions_come_once_per_change_and_no_faster_than_the_period() {
     control.handle_tick(REEVALUATE_EVERY, 300_000, &quiet);
     assert_eq!(control.poll_allocation(), None, "the same estimate changes nothing");
 
-    control.handle_tick(at(400), 45_000, &quiet);
+    control.handle_tick(at(400), 35_000, &quiet);
     let low = control.poll_allocation().expect("a collapse is acted on");
     assert_eq!(low.video, None, "below the threshold the call goes audio-only");
     assert!(low.audio.bitrate_bps < first.audio.bitrate_bps);

@@ -14,11 +14,12 @@ const VIDEO_PACKET_PAYLOAD_BITS: u32 = 1_100 * 8;
 /// loss among them is rebuilt at once instead of costing a retransmission's round trip (a freeze on a long
 /// link). Five keeps the block short enough to fill within a frame or two at the rates of a rural link.
 pub const VIDEO_PACKETS_PER_REPAIR: u32 = 5;
-/// Video stops below this much video budget (160x120 still shows a face at 25 kb/s; on EDGE a
-/// picture that went off at 35 kb/s was off for seconds after every congestion cut)...
-const VIDEO_OFF_BELOW_BPS: u32 = 25_000;
+/// Video stops below this much video budget. At 16 kb/s 160x120 is coarse and the encoder skips frames, but
+/// a picture that went off at 25-35 kb/s on EDGE stayed off for seconds after every deep congestion cut,
+/// the longest freezes of the call (two of four 60 s runs; none in two runs at this threshold)...
+const VIDEO_OFF_BELOW_BPS: u32 = 16_000;
 /// ...and resumes only above this, so a budget hovering near the threshold does not toggle video.
-const VIDEO_ON_ABOVE_BPS: u32 = 40_000;
+const VIDEO_ON_ABOVE_BPS: u32 = 28_000;
 /// A move up the ladder needs this much more than the rung's minimum...
 const STEP_UP_MARGIN: f32 = 1.2;
 /// ...and this long since the last change; moves down happen at once.

@@ -31,7 +31,8 @@ fn a_fresh_link_gets_the_rung_its_budget_fits() {
     check(20, 0.0, None, false);
     check(30, 0.05, None, false);
     check(30, 0.1, None, true);
-    check(45, 0.0, None, false);
+    check(38, 0.0, None, false);
+    check(45, 0.0, Some((160, 120)), false);
     check(65, 0.0, Some((160, 120)), false);
     check(80, 0.0, Some((160, 120)), false);
     check(120, 0.0, Some((240, 180)), false);
@@ -100,7 +101,7 @@ fn a_step_up_undone_at_once_doubles_the_hold_before_the_next() {
 
 #[test]
 fn audio_only_below_the_threshold_and_back_with_margin() {
-    let pictures = follow(&[(0, 120), (200, 40), (400, 55), (600, 55), (5_000, 75)]);
+    let pictures = follow(&[(0, 120), (200, 36), (400, 50), (600, 50), (5_000, 75)]);
     assert!(pictures[0].is_some());
     assert_eq!(pictures[1], None, "too little for a picture");
     assert_eq!(pictures[2], None, "video resumes only with margin");
