@@ -102,8 +102,8 @@ pub(crate) fn engine() -> Result<Engine, SessionError> {
     let (tap, keyframe_requests) = PassThrough::counting_keyframe_requests();
     let registry = registry
         // Congestion control sees video's repair packets too: they are a sixth of the video on the wire.
-        .with(Slot::CongestionControl, WithRepairStream(CongestionControlBuilder::new(estimator).build()))
-        .with(Slot::TwccSender, WithRepairStream(TwccSenderBuilder::new().build()))
+        .with(Slot::CongestionControl, WithRepairStream::new(CongestionControlBuilder::new(estimator).build()))
+        .with(Slot::TwccSender, WithRepairStream::new(TwccSenderBuilder::new().build()))
         // No pacer: it releases at the estimate and never drops, so after a capacity drop or an outage it held
         // seconds of stale media (12 s of glass-to-glass in the link lab). The encoders follow the estimate
         // themselves; a keyframe's burst waits in the radio's own buffer instead.

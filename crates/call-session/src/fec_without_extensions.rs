@@ -14,6 +14,8 @@ use rtc::rtp;
 use rtc::sansio::Protocol;
 use rtc::shared::error::Error;
 
+use crate::delegate::delegate_protocol;
+
 /// Packets waiting for the FEC code to pass them on; it does so at once, so this bound is never reached
 /// unless something is wrong, and then forgetting them costs only their extensions.
 const MAX_WAITING: usize = 1_024;
@@ -63,11 +65,7 @@ impl<I> FecWithoutExtensions<I> {
 }
 
 impl<I: Interceptor> Protocol<TaggedPacket, TaggedPacket, ()> for FecWithoutExtensions<I> {
-    type Rout = TaggedPacket;
-    type Wout = TaggedPacket;
-    type Eout = ();
-    type Error = Error;
-    type Time = Instant;
+    delegate_protocol!(except_packets);
 
     fn handle_read(&mut self, mut msg: TaggedPacket) -> Result<(), Error> {
         self.strip(&mut msg);
@@ -87,26 +85,6 @@ impl<I: Interceptor> Protocol<TaggedPacket, TaggedPacket, ()> for FecWithoutExte
     fn poll_write(&mut self) -> Option<TaggedPacket> {
         let msg = self.inner.poll_write()?;
         Some(self.restore(msg))
-    }
-
-    fn handle_event(&mut self, event: ()) -> Result<(), Error> {
-        self.inner.handle_event(event)
-    }
-
-    fn poll_event(&mut self) -> Option<()> {
-        self.inner.poll_event()
-    }
-
-    fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
-        self.inner.handle_timeout(now)
-    }
-
-    fn poll_timeout(&mut self) -> Option<Instant> {
-        self.inner.poll_timeout()
-    }
-
-    fn close(&mut self) -> Result<(), Error> {
-        self.inner.close()
     }
 }
 

@@ -11,7 +11,17 @@ use rtc::interceptor::{Interceptor, StreamInfo, TaggedPacket};
 use rtc::sansio::Protocol;
 use rtc::shared::error::Error;
 
-pub(crate) struct WithRepairStream<I>(pub(crate) I);
+use crate::delegate::delegate_protocol;
+
+pub(crate) struct WithRepairStream<I> {
+    inner: I,
+}
+
+impl<I> WithRepairStream<I> {
+    pub(crate) fn new(inner: I) -> Self {
+        Self { inner }
+    }
+}
 
 /// The repair flow of `media` as a stream of its own, if it has one.
 fn repair_stream(media: &StreamInfo) -> Option<StreamInfo> {
@@ -28,69 +38,29 @@ fn repair_stream(media: &StreamInfo) -> Option<StreamInfo> {
 }
 
 impl<I: Interceptor> Protocol<TaggedPacket, TaggedPacket, ()> for WithRepairStream<I> {
-    type Rout = TaggedPacket;
-    type Wout = TaggedPacket;
-    type Eout = ();
-    type Error = Error;
-    type Time = Instant;
-
-    fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Error> {
-        self.0.handle_read(msg)
-    }
-
-    fn poll_read(&mut self) -> Option<TaggedPacket> {
-        self.0.poll_read()
-    }
-
-    fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
-        self.0.handle_write(msg)
-    }
-
-    fn poll_write(&mut self) -> Option<TaggedPacket> {
-        self.0.poll_write()
-    }
-
-    fn handle_event(&mut self, event: ()) -> Result<(), Error> {
-        self.0.handle_event(event)
-    }
-
-    fn poll_event(&mut self) -> Option<()> {
-        self.0.poll_event()
-    }
-
-    fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
-        self.0.handle_timeout(now)
-    }
-
-    fn poll_timeout(&mut self) -> Option<Instant> {
-        self.0.poll_timeout()
-    }
-
-    fn close(&mut self) -> Result<(), Error> {
-        self.0.close()
-    }
+    delegate_protocol!(all);
 }
 
 impl<I: Interceptor> Interceptor for WithRepairStream<I> {
     fn bind_local_stream(&mut self, info: &StreamInfo) {
-        self.0.bind_local_stream(info);
+        self.inner.bind_local_stream(info);
         if let Some(repair) = repair_stream(info) {
-            self.0.bind_local_stream(&repair);
+            self.inner.bind_local_stream(&repair);
         }
     }
 
     fn unbind_local_stream(&mut self, info: &StreamInfo) {
-        self.0.unbind_local_stream(info);
+        self.inner.unbind_local_stream(info);
         if let Some(repair) = repair_stream(info) {
-            self.0.unbind_local_stream(&repair);
+            self.inner.unbind_local_stream(&repair);
         }
     }
 
     fn bind_remote_stream(&mut self, info: &StreamInfo) {
-        self.0.bind_remote_stream(info);
+        self.inner.bind_remote_stream(info);
     }
 
     fn unbind_remote_stream(&mut self, info: &StreamInfo) {
-        self.0.unbind_remote_stream(info);
+        self.inner.unbind_remote_stream(info);
     }
 }
