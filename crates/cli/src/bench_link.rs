@@ -115,13 +115,15 @@ impl Relay {
     }
 
     /// Carries packets from `from` through `link` to `to` (the end's address, which moves when an ICE
-    /// restart binds new sockets), sent from `out`, until the task is aborted.
+    /// restart binds new sockets), sent from `out`, until `stop` changes; then hands back the link with
+    /// what crossed it.
     fn direction(
         from: Arc<UdpSocket>,
         out: Arc<UdpSocket>,
         to: watch::Receiver<SocketAddr>,
         mut link: Link<Vec<u8>>,
-    ) -> tokio::task::JoinHandle<()> {
+        mut stop: watch::Receiver<()>,
+    ) -> tokio::task::JoinHandle<Link<Vec<u8>>> {
         tokio::spawn(async move {
             let epoch = tokio::time::Instant::now();
             let mut buffer = vec![0u8; 2_048];
@@ -139,6 +141,7 @@ impl Relay {
                         }
                     }
                     _ = tokio::time::sleep(wake) => {}
+                    _ = stop.changed() => return link,
                 }
             }
         })
@@ -231,6 +234,13 @@ fn forward_lines(
     });
 }
 
+/// What crossed the uplink's bottleneck over the last 30 % of the call (the window the estimate is judged
+/// over), as a fraction of its capacity: the call ends when the kiosk stops sending.
+fn wire_utilisation(uplink: &Link<Vec<u8>>, shape: &Shape, seconds: u64) -> Option<f64> {
+    let end = uplink.throughput().last_sent()?;
+    uplink.throughput().utilisation(shape, end.saturating_sub(Duration::from_secs(seconds) * 3 / 10), end)
+}
+
 /// CPU seconds and peak resident memory of a running process.
 fn usage(pid: u32) -> Option<(f64, u64)> {
     Some((process_usage::cpu_seconds(pid)?, process_usage::status_kib(pid, "VmHWM")?))
@@ -250,17 +260,20 @@ async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path, index: usize) -> Re
     let (doctor_address, answer) = rewrite_line(&next_line(&mut doctor_lines)?, as_doctor)?;
     let (doctor_address, to_doctor) = watch::channel(doctor_address);
     let (kiosk_address, to_kiosk) = watch::channel(kiosk_address);
+    let (stop, stopped) = watch::channel(());
     let up = Relay::direction(
         Arc::clone(&relay.as_doctor),
         Arc::clone(&relay.as_kiosk),
         to_doctor,
         Link::new(setup.uplink.clone(), 1),
+        stopped.clone(),
     );
     let down = Relay::direction(
         Arc::clone(&relay.as_kiosk),
         Arc::clone(&relay.as_doctor),
         to_kiosk,
         Link::new(setup.downlink.clone(), 2),
+        stopped,
     );
     kiosk.stdin.as_mut().ok_or_else(|| failure("no stdin"))?.write_all(answer.as_bytes()).map_err(failure)?;
     forward_lines(kiosk_lines, doctor.stdin.take(), as_kiosk, kiosk_address);
@@ -277,7 +290,8 @@ async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path, index: usize) -> Re
         }
         tokio::time::sleep(ms(250)).await;
     }
-    up.abort();
+    stop.send_replace(());
+    let uplink = up.await.map_err(failure)?;
     down.abort();
     let read = |path: &Path| -> Result<serde_json::Value, Failure> {
         let text = std::fs::read_to_string(path).map_err(|_| failure("the call did not complete"))?;
@@ -289,6 +303,7 @@ async fn run_one(setup: LinkSetup, seconds: u64, dir: &Path, index: usize) -> Re
         &read(&kiosk_stats)?,
         &read(&doctor_stats)?,
         last,
+        wire_utilisation(&uplink, &setup.uplink, seconds),
     ))
 }
 

@@ -56,7 +56,14 @@ fn cpu_percent(usage: Usage) -> Option<f64> {
     usage.map(|((cpu_s, _), wall)| 100.0 * cpu_s / wall.as_secs_f64().max(0.001))
 }
 
-pub fn figures(name: &str, uplink: &Shape, kiosk: &Value, doctor: &Value, usage: [Usage; 2]) -> LinkRunOut {
+pub fn figures(
+    name: &str,
+    uplink: &Shape,
+    kiosk: &Value,
+    doctor: &Value,
+    usage: [Usage; 2],
+    wire_utilisation: Option<f64>,
+) -> LinkRunOut {
     let received = &doctor["summary"];
     let seconds = received["seconds"].as_f64().unwrap_or(0.0).max(1.0);
     let estimate = per_second(kiosk, "estimate_kbps");
@@ -82,6 +89,7 @@ pub fn figures(name: &str, uplink: &Shape, kiosk: &Value, doctor: &Value, usage:
         kiosk_send_kbps: mean(&sent),
         estimate_tail_kbps: mean(&estimate[tail..]),
         utilisation_percent: (capacity_tail > 0.0).then(|| 100.0 * mean(&sent[tail..]) / capacity_tail),
+        wire_utilisation_percent: wire_utilisation.map(|u| u * 100.0),
         estimate_percent_of_capacity: (capacity_tail > 0.0).then(|| 100.0 * mean(&estimate[tail..]) / capacity_tail),
         convergence: convergence(uplink, &estimate),
         outage_recovery_s: outage_recovery_s.flatten(),

@@ -66,7 +66,12 @@ pub struct LinkRunOut {
     pub kiosk_send_kbps: f64,
     /// The kiosk's estimate over the last 30 % of the call.
     pub estimate_tail_kbps: f64,
+    /// Media payload over the last 30 % of the call, as a share of the uplink's capacity then.
     pub utilisation_percent: Option<f64>,
+    /// Everything that crossed the uplink's bottleneck over the same window (headers, repair packets,
+    /// retransmissions, feedback and the data channel too), as a share of its capacity: the link's utilisation
+    /// as a router sees it.
+    pub wire_utilisation_percent: Option<f64>,
     pub estimate_percent_of_capacity: Option<f64>,
     /// (second of the step, new capacity kb/s, seconds until the estimate converged).
     pub convergence: Vec<(u64, u64, Option<f64>)>,
@@ -333,7 +338,7 @@ fn render(report: &Report, out: &mut Text) {
                 let opt = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.1}"));
                 writeln!(
                     out,
-                    "{}: {} fps {} | freeze {} % | audio concealed {} % | glass-to-glass p95 {} ms (one-way {} ms) | estimate {:.0} kb/s = {} % of capacity | CPU kiosk {} % doctor {} % | convergence {:?} | outage recovery {} s",
+                    "{}: {} fps {} | freeze {} % | audio concealed {} % | glass-to-glass p95 {} ms (one-way {} ms) | estimate {:.0} kb/s = {} % of capacity | utilisation {} % media, {} % wire | CPU kiosk {} % doctor {} % | convergence {:?} | outage recovery {} s",
                     run.link,
                     opt(run.received_fps),
                     run.resolution.as_deref().unwrap_or("-"),
@@ -343,6 +348,8 @@ fn render(report: &Report, out: &mut Text) {
                     run.uplink_one_way_ms,
                     run.estimate_tail_kbps,
                     opt(run.estimate_percent_of_capacity),
+                    opt(run.utilisation_percent),
+                    opt(run.wire_utilisation_percent),
                     opt(run.kiosk_cpu_percent),
                     opt(run.doctor_cpu_percent),
                     run.convergence,

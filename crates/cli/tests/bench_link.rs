@@ -20,4 +20,7 @@ fn a_ten_second_outage_is_survived_and_pictures_return() {
     let recovery = call["outage_recovery_s"].as_f64().unwrap_or_else(|| panic!("pictures after the outage: {call}"));
     assert!(recovery <= 10.0, "pictures came back {recovery} s after the link: {call}");
     assert!(call["received_fps"].as_f64().unwrap() > 3.0, "{call}");
+    let wire = call["wire_utilisation_percent"].as_f64().unwrap_or_else(|| panic!("the relay measured: {call}"));
+    let media = call["utilisation_percent"].as_f64().unwrap();
+    assert!(wire > media && wire <= 101.0, "headers and feedback on top of the media, never above capacity: {call}");
 }

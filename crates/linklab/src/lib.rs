@@ -10,6 +10,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
+pub mod throughput;
+
+use throughput::Throughput;
+
 /// How packets are lost on the radio.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Loss {
@@ -85,6 +89,7 @@ pub struct Link<P> {
     in_flight: BinaryHeap<Reverse<(Duration, u64, Slot<P>)>>,
     sequence: u64,
     counters: LinkCounters,
+    throughput: Throughput,
 }
 
 /// A payload in the heap, ordered only by the key beside it.
@@ -119,11 +124,17 @@ impl<P> Link<P> {
             in_flight: BinaryHeap::new(),
             sequence: 0,
             counters: LinkCounters::default(),
+            throughput: Throughput::default(),
         }
     }
 
     pub fn counters(&self) -> LinkCounters {
         self.counters
+    }
+
+    /// What crossed the bottleneck so far, to measure utilisation.
+    pub fn throughput(&self) -> &Throughput {
+        &self.throughput
     }
 
     fn radio_loses(&mut self, at: Duration) -> bool {
@@ -154,6 +165,8 @@ impl<P> Link<P> {
         let rate = self.shape.capacity_at(start).max(1);
         let transmission = Duration::from_secs_f64(bytes as f64 * 8.0 / rate as f64);
         self.busy_until = start + transmission;
+        // Sent is sent: what the radio loses afterwards still used the capacity.
+        self.throughput.handle_sent(self.busy_until, bytes);
         if self.radio_loses(self.busy_until) {
             self.counters.radio_losses += 1;
             return;
