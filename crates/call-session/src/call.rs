@@ -20,6 +20,7 @@ use webrtc::data_channel::{DataChannel, DataChannelEvent, RTCDataChannelState};
 use webrtc::peer_connection::RTCPeerConnectionState;
 
 use crate::SessionError;
+use crate::connecting::{Connecting, close, open_channel};
 use crate::hooks::{CallCommand, CallHooks, CallObserver};
 use crate::peer::{NetworkSetup, Peer, PeerEvent};
 use crate::photos::PhotoExchange;
@@ -30,7 +31,6 @@ use crate::shared::Shared;
 
 /// How long the end of a call waits for the far end's summary and for the receivers to finish.
 const CLOSING_LIMIT: Duration = Duration::from_secs(3);
-const CHANNEL_LABEL: &str = "consult";
 /// Messages the application may send before the data channel is there.
 const OUTBOX_LIMIT: usize = 256;
 /// Photos the far end may have asked for and not yet received: more requests wait until these are sent.
@@ -75,6 +75,8 @@ pub struct Call {
     peer: Peer,
     media: Media,
     channel: Option<Arc<dyn DataChannel>>,
+    /// For a fresh connection when this one cannot be set up.
+    network: NetworkSetup,
     started: Instant,
 }
 
@@ -121,18 +123,13 @@ async fn send_message(channel: &Arc<dyn DataChannel>, message: &Message) {
 
 impl Call {
     pub async fn new(network: &NetworkSetup, media: Media) -> Result<Self, SessionError> {
-        Ok(Self { peer: Peer::new(network).await?, media, channel: None, started: Instant::now() })
+        let peer = Peer::new(network).await?;
+        Ok(Self { peer, media, channel: None, network: network.clone(), started: Instant::now() })
     }
 
     /// The offer, with every candidate gathered; the offerer opens the data channel.
     pub async fn offer(&mut self) -> Result<String, SessionError> {
-        let channel = self
-            .peer
-            .connection
-            .create_data_channel(CHANNEL_LABEL, None)
-            .await
-            .map_err(SessionError::webrtc("creating the data channel"))?;
-        self.channel = Some(channel);
+        self.channel = Some(open_channel(&self.peer).await?);
         self.peer.offer().await
     }
 
@@ -149,9 +146,7 @@ impl Call {
     /// Closes a call that will not be run (the answer never came, the consult ended first): its connection
     /// and sockets are released now rather than left to webrtc-rs's driver task.
     pub async fn close(self) {
-        if let Err(e) = self.peer.connection.close().await {
-            tracing::warn!(error = %e, "closing an unused call");
-        }
+        close(&self.peer).await;
     }
 
     /// Runs the call once connected, for `length` or until hung up through `hooks`, calling `on_second`
@@ -162,10 +157,10 @@ impl Call {
         hooks: CallHooks,
         mut on_second: impl FnMut(&SecondStats),
     ) -> Result<CallReport, SessionError> {
-        let Self { mut peer, media, channel, started } = self;
+        let Self { peer, media, channel, network, started } = self;
         let CallHooks { observer, mut commands, signalling } = hooks;
         // The offering end is the one that opened the data channel.
-        let mut ice_restart = IceRestart::new(channel.is_some(), signalling);
+        let offerer = channel.is_some();
         let shared = Arc::new(Shared::new());
         let (messages_tx, mut messages) = mpsc::unbounded_channel();
         let mut incoming = Incoming {
@@ -181,12 +176,17 @@ impl Call {
             incoming.data_channel(channel);
         }
 
-        if let Err(e) = connect(&mut peer, &mut incoming).await {
-            // The driver task outlives a dropped connection: close it.
-            let _ = peer.connection.close().await;
-            incoming.finish().await;
-            return Err(e);
-        }
+        let connecting = Connecting { network: &network, offerer, signalling: signalling.clone() };
+        let (mut peer, held) = match connecting.connect(peer, &mut incoming, &mut commands).await {
+            Ok(connected) => connected,
+            Err(e) => {
+                incoming.finish().await;
+                return Err(e);
+            }
+        };
+        // What the application asked while connecting is taken first.
+        let mut held = VecDeque::from(held);
+        let mut ice_restart = IceRestart::new(offerer, signalling);
         let connect_ms = started.elapsed().as_millis() as u64;
         shared.start_clock();
 
@@ -195,8 +195,11 @@ impl Call {
         let (settings_tx, settings) = watch::channel(None);
         let video_sink = SampleSink::negotiated(Arc::clone(&peer.video.0), &peer.video.1).await?;
         let audio_sink = SampleSink::negotiated(Arc::clone(&peer.audio.0), &peer.audio.1).await?;
+        let repair = crate::engine::negotiated_repair(&peer.video.1).await?;
+        tracing::info!(?repair, "video's repair stream");
         incoming.tasks.push(tokio::spawn(control_rate(
             Arc::clone(&peer.connection),
+            repair,
             peer.estimate.clone(),
             Arc::clone(&shared),
             settings_tx,
@@ -291,7 +294,7 @@ impl Call {
                     }
                     other => photos.handle_message(shared.elapsed_ms(), &other),
                 },
-                Some(command) = commands.recv() => match command {
+                Some(command) = next_command(&mut held, &mut commands) => match command {
                     CallCommand::Send(message) => {
                         if outbox.len() == OUTBOX_LIMIT {
                             tracing::warn!("the data channel never came: dropped the oldest message waiting for it");
@@ -372,38 +375,15 @@ impl Call {
     }
 }
 
-/// Waits for `Connected`, taking in the far end's tracks and channel meanwhile, and then checks the far
-/// end's certificate against the signalled fingerprint ourselves.
-async fn connect(peer: &mut Peer, incoming: &mut Incoming) -> Result<(), SessionError> {
-    let connect_by = tokio::time::Instant::now() + peer.connect_limit;
-    loop {
-        let limit = connect_by.saturating_duration_since(tokio::time::Instant::now());
-        match incoming.handle(peer.next_event(limit, "connecting").await?) {
-            Some(RTCPeerConnectionState::Connected) => return verify_remote_certificate(peer).await,
-            Some(RTCPeerConnectionState::Failed | RTCPeerConnectionState::Closed) => {
-                return Err(SessionError::ConnectionFailed);
-            }
-            _ => {}
-        }
+/// The application's next command: those held while connecting first.
+async fn next_command(
+    held: &mut VecDeque<CallCommand>,
+    commands: &mut mpsc::UnboundedReceiver<CallCommand>,
+) -> Option<CallCommand> {
+    match held.pop_front() {
+        Some(command) => Some(command),
+        None => commands.recv().await,
     }
-}
-
-/// Refuses the connection unless the certificate the far end presented is the one its description names.
-async fn verify_remote_certificate(peer: &Peer) -> Result<(), SessionError> {
-    let description = peer.connection.remote_description().await.map(|d| d.sdp).unwrap_or_default();
-    let transport = peer.video.1.transport().await.map_err(SessionError::webrtc("reading the DTLS transport"))?;
-    let certificates = match transport {
-        Some(transport) => {
-            transport.get_remote_certificates().await.map_err(SessionError::webrtc("reading the certificate"))?
-        }
-        None => Vec::new(),
-    };
-    if crate::fingerprint::certificate_matches(&description, certificates.first().map(Vec::as_slice)) {
-        return Ok(());
-    }
-    tracing::warn!("the far end's certificate does not match its signalled fingerprint");
-    peer.connection.close().await.map_err(SessionError::webrtc("closing"))?;
-    Err(SessionError::ConnectionFailed)
 }
 
 /// A step of an ICE restart that went wrong is logged: the call goes on, and the next restart tries again.
@@ -423,7 +403,7 @@ fn quality_summary(summary: &CallSummary) -> Message {
 }
 
 /// What the far end opens towards this one: its tracks (each gets a receiver task) and its data channel.
-struct Incoming {
+pub(crate) struct Incoming {
     shared: Arc<Shared>,
     record_dir: Option<PathBuf>,
     messages: mpsc::UnboundedSender<Message>,
@@ -434,13 +414,13 @@ struct Incoming {
 }
 
 impl Incoming {
-    fn data_channel(&mut self, channel: Arc<dyn DataChannel>) {
+    pub(crate) fn data_channel(&mut self, channel: Arc<dyn DataChannel>) {
         self.tasks.push(read_channel(Arc::clone(&channel), self.messages.clone(), Arc::clone(&self.observer)));
         self.channel = Some(channel);
     }
 
     /// Takes in a track or channel; hands back a connection state change.
-    fn handle(&mut self, event: PeerEvent) -> Option<RTCPeerConnectionState> {
+    pub(crate) fn handle(&mut self, event: PeerEvent) -> Option<RTCPeerConnectionState> {
         match event {
             PeerEvent::Track(track) => {
                 let (shared, dir) = (Arc::clone(&self.shared), self.record_dir.clone());

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 
-use eclinic_media::allocator::VIDEO_PACKETS_PER_REPAIR;
+use eclinic_media::allocator::{VIDEO_PACKETS_PER_REPAIR, VideoRepair};
 use rtc::interceptor::{
     CongestionControlBuilder, FlexFec03ReceiveBuilder, FlexFec03SendBuilder, NackGeneratorBuilder,
     NackResponderBuilder, Registry, Slot, TwccReceiverBuilder, TwccSenderBuilder,
@@ -25,6 +25,7 @@ use rtc::rtp_transceiver::rtp_sender::{
     RtpCodecKind,
 };
 use webrtc::media_stream::track_local::static_sample::TrackLocalStaticSample;
+use webrtc::rtp_transceiver::RtpSender;
 
 use crate::SessionError;
 use crate::estimate::{EstimateHandle, PublishingEstimator};
@@ -149,4 +150,13 @@ pub(crate) fn local_track(kind: RtpCodecKind, ssrc: u32) -> Result<Arc<TrackLoca
     };
     let track = MediaStreamTrack::new("eclinic".to_owned(), name.to_owned(), name.to_owned(), kind, vec![coding]);
     TrackLocalStaticSample::new(Instant::now(), track).map(Arc::new).map_err(SessionError::webrtc("a local track"))
+}
+
+/// Whether the far end took video's repair stream (a browser or another stack may not): the FEC encoder
+/// only protects a stream the negotiation gave a repair codec.
+pub(crate) async fn negotiated_repair(video: &Arc<dyn RtpSender>) -> Result<VideoRepair, SessionError> {
+    let parameters = video.get_parameters().await.map_err(SessionError::webrtc("reading the video sender"))?;
+    let codecs = &parameters.rtp_parameters.codecs;
+    let flexfec = codecs.iter().any(|c| c.rtp_codec.mime_type.eq_ignore_ascii_case(MIME_TYPE_FLEX_FEC03));
+    Ok(if flexfec { VideoRepair::Negotiated } else { VideoRepair::Absent })
 }

@@ -4,6 +4,7 @@
 //! receivers that turn remote tracks back into pictures and speech.
 
 mod call;
+mod connecting;
 mod delegate;
 mod engine;
 mod error;

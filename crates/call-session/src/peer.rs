@@ -25,8 +25,10 @@ use crate::SessionError;
 use crate::engine::{self, Engine};
 use crate::estimate::EstimateHandle;
 
-/// From both descriptions set to a connection over a slow link: ICE checks and the DTLS handshake.
-const CONNECT_LIMIT: Duration = Duration::from_secs(30);
+/// One attempt, from both descriptions set to a connection over a slow link: ICE checks and the DTLS
+/// handshake. A handshake whose flights are lost dies within about nine seconds (seven resends at 1 s), so
+/// an attempt not connected by then is started over (`eclinic_call::connect_attempts`).
+const CONNECT_LIMIT: Duration = Duration::from_secs(15);
 /// How long gathering may take: a TURN allocation over a slow link needs a few round trips.
 const GATHERING_LIMIT: Duration = Duration::from_secs(20);
 /// Consent freshness tuned for long-RTT, lossy links: a link silent for this long is `Disconnected` (media
@@ -57,9 +59,10 @@ pub struct NetworkSetup {
     pub relay_only: bool,
     /// Local UDP addresses to gather host candidates on, e.g. `127.0.0.1:0`.
     pub bind: Vec<String>,
-    /// How long ICE checks and the DTLS handshake may take once both descriptions are set. webrtc-rs 0.21.1
-    /// never reports `Failed` for a certificate that does not match the signalled fingerprint (the handshake
-    /// just never completes), so this limit is what ends such a call.
+    /// How long ICE checks and the DTLS handshake of one attempt may take once both descriptions are set.
+    /// webrtc-rs 0.21.1 never reports `Failed` for a certificate that does not match the signalled
+    /// fingerprint, nor for a handshake that died (it just never completes), so this limit is what ends
+    /// such an attempt.
     pub connect_limit: Duration,
 }
 
@@ -115,7 +118,6 @@ pub(crate) struct Peer {
     pub(crate) video: (Arc<TrackLocalStaticSample>, Arc<dyn RtpSender>),
     pub(crate) audio: (Arc<TrackLocalStaticSample>, Arc<dyn RtpSender>),
     pub(crate) estimate: EstimateHandle,
-    pub(crate) connect_limit: Duration,
     pub(crate) keyframe_requests: Arc<std::sync::atomic::AtomicU64>,
 }
 
@@ -173,16 +175,7 @@ impl Peer {
         let ssrc = random_ssrc();
         let video = add_track(&connection, engine::local_track(RtpCodecKind::Video, ssrc)?).await?;
         let audio = add_track(&connection, engine::local_track(RtpCodecKind::Audio, ssrc.wrapping_add(1))?).await?;
-        Ok(Self {
-            connection,
-            events,
-            held_back: Vec::new(),
-            video,
-            audio,
-            estimate,
-            connect_limit: network.connect_limit,
-            keyframe_requests,
-        })
+        Ok(Self { connection, events, held_back: Vec::new(), video, audio, estimate, keyframe_requests })
     }
 
     /// The next event, or an error when the connection is gone.

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use eclinic_call::rate::{REEVALUATE_EVERY, RateControl};
 use eclinic_media::MediaError;
-use eclinic_media::allocator::{Allocation, LinkStats};
+use eclinic_media::allocator::{Allocation, LinkStats, VideoRepair};
 use eclinic_media::audio::opus_codec::VoiceEncoder;
 use eclinic_media::audio::{AudioSource, samples_per_ms};
 use eclinic_media::video::h264::H264Encoder;
@@ -27,9 +27,9 @@ use crate::estimate::EstimateHandle;
 use crate::hooks::CallObserver;
 use crate::shared::Shared;
 
-/// What the encoders may spend of the estimate: the pacer sends at the estimate, and retransmissions,
-/// RTCP and the packets' own headers share it with the media; media at the full estimate queues in the
-/// pacer without bound.
+/// What the allocator may hand out of the estimate (it takes packet headers and repair packets out of its
+/// share itself): the rest is left for retransmissions, RTCP and the data channel, which would otherwise
+/// queue behind media sent at the full estimate.
 const MEDIA_SHARE_OF_ESTIMATE: f64 = 0.85;
 /// At most one keyframe per this long, however many PLIs arrive.
 const MIN_KEYFRAME_INTERVAL_MS: u64 = 1_000;
@@ -49,12 +49,13 @@ async fn ice_round_trip_ms(connection: &Arc<dyn PeerConnection>) -> Option<u32> 
 /// Re-decides the media settings from the estimate until `stop`.
 pub(crate) async fn control_rate(
     connection: Arc<dyn PeerConnection>,
+    repair: VideoRepair,
     estimate: EstimateHandle,
     shared: Arc<Shared>,
     settings: watch::Sender<Option<Allocation>>,
     stop: Arc<AtomicBool>,
 ) {
-    let mut control = RateControl::new();
+    let mut control = RateControl::new(repair);
     let mut ticker = tokio::time::interval(REEVALUATE_EVERY);
     while !stop.load(Ordering::Relaxed) {
         ticker.tick().await;

@@ -6,13 +6,15 @@
 //! - [`video_rx`] and [`audio_rx`]: received RTP back into pictures (waiting for retransmissions, asking for
 //!   keyframes) and speech (concealing or FEC-recovering lost frames).
 //! - [`meter`]: the call's per-second statistics and summary.
-//! - [`reconnect`]: when the offering end restarts ICE after the connection went down.
+//! - [`reconnect`]: when the offering end restarts ICE after the connection went down;
+//!   [`connect_attempts`]: when either end starts over with a fresh connection that could not be set up.
 //! - [`channel`] and [`photo`]: the data-channel protocol for vitals, chat, photos, camera control and
 //!   pushed notes, and resumable photo transfer over it.
 
 pub mod audio_rx;
 pub mod bwe;
 pub mod channel;
+pub mod connect_attempts;
 pub mod meter;
 pub mod photo;
 pub mod rate;

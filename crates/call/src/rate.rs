@@ -4,20 +4,22 @@
 
 use std::time::Duration;
 
-use eclinic_media::allocator::{Allocation, LinkStats, allocate};
+use eclinic_media::allocator::{Allocation, LinkStats, VideoRepair, allocate};
 
 pub const REEVALUATE_EVERY: Duration = Duration::from_millis(200);
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RateControl {
+    repair: VideoRepair,
     current: Option<Allocation>,
     evaluated_at: Option<Duration>,
     changed: bool,
 }
 
 impl RateControl {
-    pub fn new() -> Self {
-        Self::default()
+    /// `repair`: whether the negotiation gave video a repair stream.
+    pub fn new(repair: VideoRepair) -> Self {
+        Self { repair, current: None, evaluated_at: None, changed: false }
     }
 
     /// The settings in force, once the first tick has decided them.
@@ -30,7 +32,7 @@ impl RateControl {
             return;
         }
         self.evaluated_at = Some(now);
-        let decision = allocate(target_bps, stats, self.current.as_ref(), now.as_millis() as u64);
+        let decision = allocate(target_bps, stats, self.repair, self.current.as_ref(), now.as_millis() as u64);
         let differs =
             self.current.is_none_or(|current| current.audio != decision.audio || current.video != decision.video);
         self.changed |= differs;

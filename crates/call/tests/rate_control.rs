@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use eclinic_call::rate::{REEVALUATE_EVERY, RateControl};
-use eclinic_media::allocator::LinkStats;
+use eclinic_media::allocator::{LinkStats, VideoRepair};
 
 #[test]
 fn decisions_come_once_per_change_and_no_faster_than_the_period() {
     let quiet = LinkStats { loss: 0.0, rtt_ms: 200 };
-    let mut control = RateControl::new();
+    let mut control = RateControl::new(VideoRepair::Negotiated);
     let at = |ms: u64| Duration::from_millis(ms);
     control.handle_tick(at(0), 300_000, &quiet);
     let first = control.poll_allocation().expect("the first tick decides");

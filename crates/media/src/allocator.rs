@@ -45,6 +45,14 @@ const AUDIO_MAX_BPS: u32 = 24_000;
 /// ...and what voice gets even when the link cannot carry more (Opus still speaks at 8 kb/s).
 const AUDIO_FLOOR_BPS: u32 = 8_000;
 
+/// Whether video goes out with a forward-error-correction repair stream: only when the far end negotiated
+/// one (a browser over `--signal stdio` may not), and then it takes its share of the video budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VideoRepair {
+    Negotiated,
+    Absent,
+}
+
 /// What the link has been doing lately.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct LinkStats {
@@ -95,12 +103,17 @@ fn audio_wire_bps(audio: &OpusSettings) -> u32 {
     audio.bitrate_bps + PACKET_OVERHEAD_BITS * 1_000 / audio.frame_ms
 }
 
-/// Video bitrate left after packet overhead and repair packets.
-fn video_payload_bps(video_wire_bps: u32) -> u32 {
+/// Video bitrate left after packet overhead and, when the far end takes them, repair packets.
+fn video_payload_bps(video_wire_bps: u32, repair: VideoRepair) -> u32 {
     let per_packet = VIDEO_PACKET_PAYLOAD_BITS + PACKET_OVERHEAD_BITS;
-    let media = VIDEO_PACKETS_PER_REPAIR;
     let payload = u64::from(video_wire_bps) * u64::from(VIDEO_PACKET_PAYLOAD_BITS) / u64::from(per_packet);
-    (payload * u64::from(media) / u64::from(media + 1)) as u32
+    match repair {
+        VideoRepair::Negotiated => {
+            let media = u64::from(VIDEO_PACKETS_PER_REPAIR);
+            (payload * media / (media + 1)) as u32
+        }
+        VideoRepair::Absent => payload as u32,
+    }
 }
 
 fn rung_index(rung: Rung) -> usize {
@@ -144,10 +157,16 @@ fn next_hold(previous: Option<&Allocation>, from: usize, to: usize, now_ms: u64)
 }
 
 /// Decides voice and picture for `target_bps` (the bandwidth estimate) at `now_ms`.
-pub fn allocate(target_bps: u32, stats: &LinkStats, previous: Option<&Allocation>, now_ms: u64) -> Allocation {
+pub fn allocate(
+    target_bps: u32,
+    stats: &LinkStats,
+    repair: VideoRepair,
+    previous: Option<&Allocation>,
+    now_ms: u64,
+) -> Allocation {
     let audio = audio_settings(target_bps, stats);
     let video_wire = target_bps.saturating_sub(audio_wire_bps(&audio));
-    let video_budget = video_payload_bps(video_wire).min(VIDEO_CEILING_BPS);
+    let video_budget = video_payload_bps(video_wire, repair).min(VIDEO_CEILING_BPS);
     let video_was_on = previous.is_none_or(|p| p.video.is_some());
     let threshold = if video_was_on { VIDEO_OFF_BELOW_BPS } else { VIDEO_ON_ABOVE_BPS };
     let video = (video_budget >= threshold).then(|| {

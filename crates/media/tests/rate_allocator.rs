@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-use eclinic_media::allocator::{Allocation, LinkStats, allocate};
+use eclinic_media::allocator::{Allocation, LinkStats, VideoRepair, allocate};
 
 /// (width, height) of the chosen rung, or None for audio only.
 type Picture = Option<(u32, u32)>;
@@ -10,7 +10,7 @@ fn picture(allocation: &Allocation) -> Picture {
 }
 
 fn check(target_kbps: u32, loss: f32, expect: Picture, expect_fec: bool) {
-    let allocation = allocate(target_kbps * 1000, &LinkStats { loss, rtt_ms: 300 }, None, 0);
+    let allocation = allocate(target_kbps * 1000, &LinkStats { loss, rtt_ms: 300 }, VideoRepair::Negotiated, None, 0);
     assert_eq!(picture(&allocation), expect, "{target_kbps} kb/s, loss {loss}");
     let audio = allocation.audio;
     assert_eq!(audio.fec, expect_fec, "{target_kbps} kb/s, loss {loss}: {audio:?}");
@@ -50,7 +50,7 @@ fn follow(steps: &[(u64, u32)]) -> Vec<Picture> {
     steps
         .iter()
         .map(|&(now, kbps)| {
-            let next = allocate(kbps * 1000, &LinkStats::default(), previous.as_ref(), now);
+            let next = allocate(kbps * 1000, &LinkStats::default(), VideoRepair::Negotiated, previous.as_ref(), now);
             previous = Some(next);
             picture(&next)
         })
@@ -111,7 +111,8 @@ fn audio_only_below_the_threshold_and_back_with_margin() {
 
 #[test]
 fn slow_links_use_long_audio_frames() {
-    let frame_ms = |kbps: u32| allocate(kbps * 1000, &LinkStats::default(), None, 0).audio.frame_ms;
+    let frame_ms =
+        |kbps: u32| allocate(kbps * 1000, &LinkStats::default(), VideoRepair::Negotiated, None, 0).audio.frame_ms;
     assert_eq!((frame_ms(60), frame_ms(200), frame_ms(500)), (60, 40, 20));
 }
 
