@@ -201,6 +201,7 @@ impl Call {
             Arc::clone(&peer.connection),
             repair,
             peer.estimate.clone(),
+            Arc::clone(&peer.round_trip_ms),
             Arc::clone(&shared),
             settings_tx,
             Arc::clone(&stop),

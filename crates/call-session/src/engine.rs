@@ -7,7 +7,7 @@
 //! the bandwidth the retransmission was meant to save.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU32, AtomicU64};
 use std::time::Instant;
 
 use eclinic_media::allocator::{VIDEO_PACKETS_PER_REPAIR, VideoRepair};
@@ -32,6 +32,7 @@ use crate::estimate::{EstimateHandle, PublishingEstimator};
 use crate::fec_without_extensions::FecWithoutExtensions;
 use crate::pass_through::{KEYFRAME_TAP_SLOT, PassThrough};
 use crate::repair_stream::WithRepairStream;
+use crate::spaced_nacks::SpacedNacks;
 
 const H264_PAYLOAD_TYPE: u8 = 102;
 const OPUS_PAYLOAD_TYPE: u8 = 111;
@@ -83,6 +84,9 @@ pub(crate) struct Engine {
     pub(crate) registry: Registry,
     pub(crate) estimate: EstimateHandle,
     pub(crate) keyframe_requests: Arc<AtomicU64>,
+    /// The link's round trip in milliseconds (0 while unknown), for the NACK spacing: the call's
+    /// statistics write it.
+    pub(crate) round_trip_ms: Arc<AtomicU32>,
 }
 
 pub(crate) fn engine() -> Result<Engine, SessionError> {
@@ -101,6 +105,7 @@ pub(crate) fn engine() -> Result<Engine, SessionError> {
         .map_err(SessionError::webrtc("interceptors"))?;
     let (estimator, estimate) = PublishingEstimator::new(MAX_BPS);
     let (tap, keyframe_requests) = PassThrough::counting_keyframe_requests();
+    let round_trip_ms = Arc::new(AtomicU32::new(0));
     let registry = registry
         // Congestion control sees video's repair packets too: they are a sixth of the video on the wire.
         .with(Slot::CongestionControl, WithRepairStream::new(CongestionControlBuilder::new(estimator).build()))
@@ -111,11 +116,15 @@ pub(crate) fn engine() -> Result<Engine, SessionError> {
         .with(Slot::Pacer, PassThrough::default())
         // Retransmission only helps while the picture can still use it: after a radio outage the default logs
         // (512 received, 1024 sent packets) made both ends re-request and resend seconds of stale video,
-        // which queued ahead of the live picture for as long again. A short memory and three tries per packet.
+        // which queued ahead of the live picture for as long again. A short memory, and a packet asked for
+        // again only a round trip after the last request, three times at most.
         .with(Slot::NackResponder, NackResponderBuilder::new().with_size(NACK_LOG_PACKETS).build())
         .with(
             Slot::NackGenerator,
-            NackGeneratorBuilder::new().with_size(NACK_LOG_PACKETS).with_max_nacks_per_packet(3).build(),
+            SpacedNacks::new(
+                NackGeneratorBuilder::new().with_size(NACK_LOG_PACKETS).build(),
+                Arc::clone(&round_trip_ms),
+            ),
         )
         // A lost packet costs a round trip to resend, longer than a freeze on a rural link; one repair packet
         // per block rebuilds a single loss among them as soon as the block is through.
@@ -134,7 +143,7 @@ pub(crate) fn engine() -> Result<Engine, SessionError> {
         .with(Slot::TwccReceiver, PassThrough::default())
         .with(Slot::FecDecoder, FecWithoutExtensions::new(FlexFec03ReceiveBuilder::new().build()))
         .with(Slot::from(KEYFRAME_TAP_SLOT), tap);
-    Ok(Engine { media_engine, registry, estimate, keyframe_requests })
+    Ok(Engine { media_engine, registry, estimate, keyframe_requests, round_trip_ms })
 }
 
 /// A sample track for this end's camera or microphone; video's repair packets go out on `ssrc + 2`.

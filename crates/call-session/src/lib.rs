@@ -21,6 +21,7 @@ mod repair_stream;
 mod restart;
 mod send;
 mod shared;
+mod spaced_nacks;
 
 pub use call::{Call, CallReport, Media};
 pub use error::SessionError;
@@ -29,3 +30,4 @@ pub use hooks::{CallCommand, CallHooks, CallObserver, Description, Unobserved};
 pub use peer::{IceServer, NetworkSetup};
 pub use photos::PhotoProgress;
 pub use send::OtherCameras;
+pub use spaced_nacks::SpacedNacks;

@@ -119,6 +119,7 @@ pub(crate) struct Peer {
     pub(crate) audio: (Arc<TrackLocalStaticSample>, Arc<dyn RtpSender>),
     pub(crate) estimate: EstimateHandle,
     pub(crate) keyframe_requests: Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) round_trip_ms: Arc<std::sync::atomic::AtomicU32>,
 }
 
 fn random_ssrc() -> u32 {
@@ -140,7 +141,7 @@ async fn add_track(
 
 impl Peer {
     pub(crate) async fn new(network: &NetworkSetup) -> Result<Self, SessionError> {
-        let Engine { media_engine, registry, estimate, keyframe_requests } = engine::engine()?;
+        let Engine { media_engine, registry, estimate, keyframe_requests, round_trip_ms } = engine::engine()?;
         let (events_tx, events) = mpsc::unbounded_channel();
         let ice_servers = network
             .ice_servers
@@ -175,7 +176,7 @@ impl Peer {
         let ssrc = random_ssrc();
         let video = add_track(&connection, engine::local_track(RtpCodecKind::Video, ssrc)?).await?;
         let audio = add_track(&connection, engine::local_track(RtpCodecKind::Audio, ssrc.wrapping_add(1))?).await?;
-        Ok(Self { connection, events, held_back: Vec::new(), video, audio, estimate, keyframe_requests })
+        Ok(Self { connection, events, held_back: Vec::new(), video, audio, estimate, keyframe_requests, round_trip_ms })
     }
 
     /// The next event, or an error when the connection is gone.

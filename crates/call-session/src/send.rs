@@ -3,7 +3,7 @@
 //! encodes speech frames. Each pump writes samples to its track and counts what it sent.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -47,11 +47,13 @@ async fn ice_round_trip_ms(connection: &Arc<dyn PeerConnection>) -> Option<u32> 
     }
 }
 
-/// Re-decides the media settings from the estimate until `stop`.
+/// Re-decides the media settings from the estimate until `stop`, and keeps the round trip the NACK spacing
+/// reads up to date.
 pub(crate) async fn control_rate(
     connection: Arc<dyn PeerConnection>,
     repair: VideoRepair,
     estimate: EstimateHandle,
+    round_trip_ms: Arc<AtomicU32>,
     shared: Arc<Shared>,
     settings: watch::Sender<Option<Allocation>>,
     stop: Arc<AtomicBool>,
@@ -62,6 +64,7 @@ pub(crate) async fn control_rate(
         ticker.tick().await;
         if let Some(rtt_ms) = ice_round_trip_ms(&connection).await {
             shared.set_rtt_ms(rtt_ms);
+            round_trip_ms.store(rtt_ms, Ordering::Relaxed);
         }
         let target = estimate.target_bps();
         let loss = estimate.loss();

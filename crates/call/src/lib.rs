@@ -4,7 +4,8 @@
 //! - [`bwe`]: the bandwidth estimator for lossy radio links, with its adapter to webrtc-rs's congestion
 //!   control seam; [`rate`] turns its estimate into encoder settings.
 //! - [`video_rx`] and [`audio_rx`]: received RTP back into pictures (waiting for retransmissions, asking for
-//!   keyframes) and speech (concealing or FEC-recovering lost frames).
+//!   keyframes) and speech (concealing or FEC-recovering lost frames); [`nack_spacing`]: when a lost
+//!   packet is asked for again.
 //! - [`meter`]: the call's per-second statistics and summary.
 //! - [`reconnect`]: when the offering end restarts ICE after the connection went down;
 //!   [`connect_attempts`]: when either end starts over with a fresh connection that could not be set up.
@@ -16,6 +17,7 @@ pub mod bwe;
 pub mod channel;
 pub mod connect_attempts;
 pub mod meter;
+pub mod nack_spacing;
 pub mod photo;
 pub mod rate;
 pub mod reconnect;

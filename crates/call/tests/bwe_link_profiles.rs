@@ -103,6 +103,8 @@ fn an_unpaced_encoder_on_edge_keeps_the_estimate_near_the_capacity() {
 /// EDGE's radio fades: 400 ms in which every packet is lost, every 6 s, with the unpaced sender.
 /// Over a window spanning a fade the link looks far slower than it is; a cut relative to that once took
 /// the estimate from 117 to the 40 kb/s floor and the picture went off for 8 s (27 % of the capacity here).
+/// (With growth of one packet per round trip near the congestion point the climb back after each cut is
+/// slower, and the lowest point here went from 46 to 44 %.)
 #[test]
 fn a_radio_fade_during_a_queue_is_not_taken_for_a_capacity_drop() {
     let edge = Profile {
@@ -115,5 +117,26 @@ fn a_radio_fade_during_a_queue_is_not_taken_for_a_capacity_drop() {
     };
     let samples = run(&edge);
     let lowest = samples.iter().filter(|s| s.t >= 5.0).map(|s| s.estimate_bps).fold(f64::MAX, f64::min);
-    assert!(lowest >= 0.45 * 150_000.0, "lowest estimate {:.0} % of capacity", lowest / 1_500.0);
+    assert!(lowest >= 0.4 * 150_000.0, "lowest estimate {:.0} % of capacity", lowest / 1_500.0);
+}
+
+/// EDGE with the call's sender (92 % of the estimate, 15 fps): growth near the last congestion point is one
+/// packet per round trip, so the overshoot a late feedback lets through stays small. At a fixed 24 kb/s per
+/// second the estimate reached 117 % of the capacity here (110 % now), and 147 % in the link lab, where the
+/// queue it built overflowed and the picture froze for seconds.
+#[test]
+fn on_edge_the_estimate_does_not_overshoot_the_capacity() {
+    let edge = Profile {
+        propagation_ms: 250,
+        jitter_ms: 40,
+        queue_ms: 1_000,
+        seconds: 90.0,
+        sender: Sender::Video { fps: 15, used: 0.92, keyframe_every: 30, keyframe_size: 4.0 },
+        ..Profile::steady(150_000.0, Loss::Bursty { enter_bad: 0.005, leave_bad: 0.25 })
+    };
+    let samples = run(&edge);
+    let highest = samples.iter().filter(|s| s.t >= 10.0).map(|s| s.estimate_bps).fold(0.0, f64::max);
+    let mean = mean_estimate(&samples, 10.0, 90.0);
+    assert!(highest <= 1.13 * 150_000.0, "highest estimate {:.0} % of capacity", highest / 1_500.0);
+    assert!(mean >= 0.8 * 150_000.0, "mean estimate {:.0} % of capacity", mean / 1_500.0);
 }
