@@ -1,8 +1,16 @@
 //! The part of an interceptor wrapper that only hands on to the interceptor it wraps (its `inner` field):
-//! events, timers and closing, and with `all` the packets too. A wrapper spells only what it changes.
+//! events, timers and closing, with `except_poll_write` the packets but what goes out, and with `all`
+//! everything. A wrapper spells only what it changes.
 
 macro_rules! delegate_protocol {
     (all) => {
+        delegate_protocol!(except_poll_write);
+
+        fn poll_write(&mut self) -> Option<TaggedPacket> {
+            self.inner.poll_write()
+        }
+    };
+    (except_poll_write) => {
         delegate_protocol!(except_packets);
 
         fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Error> {
@@ -15,10 +23,6 @@ macro_rules! delegate_protocol {
 
         fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
             self.inner.handle_write(msg)
-        }
-
-        fn poll_write(&mut self) -> Option<TaggedPacket> {
-            self.inner.poll_write()
         }
     };
     (except_packets) => {

@@ -66,19 +66,7 @@ impl<I> SpacedNacks<I> {
 }
 
 impl<I: Interceptor> Protocol<TaggedPacket, TaggedPacket, ()> for SpacedNacks<I> {
-    delegate_protocol!(except_packets);
-
-    fn handle_read(&mut self, msg: TaggedPacket) -> Result<(), Error> {
-        self.inner.handle_read(msg)
-    }
-
-    fn poll_read(&mut self) -> Option<TaggedPacket> {
-        self.inner.poll_read()
-    }
-
-    fn handle_write(&mut self, msg: TaggedPacket) -> Result<(), Error> {
-        self.inner.handle_write(msg)
-    }
+    delegate_protocol!(except_poll_write);
 
     fn poll_write(&mut self) -> Option<TaggedPacket> {
         loop {
